@@ -1,0 +1,24 @@
+# syntax=docker/dockerfile:1
+# Build stage: the same commands CI runs (restore, build, the README's test command), then publish.
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY . .
+RUN dotnet tool restore && dotnet restore Pipeline.Api.sln
+RUN dotnet build Pipeline.Api.sln -c Release --no-restore
+RUN dotnet test Pipeline.Api.sln -c Release --no-build
+RUN dotnet publish src/Pipeline.Api/Pipeline.Api.csproj -c Release --no-build -o /app
+
+# Runtime stage: ASP.NET runtime only, non-root user, SQLite data in a volume unless SQL Server is configured.
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+WORKDIR /app
+COPY --from=build /app .
+RUN mkdir -p /app/App_Data && chown app:app /app/App_Data
+USER app
+ENV ASPNETCORE_URLS=http://+:8080 \
+    ASPNETCORE_ENVIRONMENT=Production
+EXPOSE 8080
+VOLUME /app/App_Data
+# No curl in the runtime image: bash's /dev/tcp asks /health/ready.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+    CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /health/ready HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
+ENTRYPOINT ["dotnet", "Pipeline.Api.dll"]

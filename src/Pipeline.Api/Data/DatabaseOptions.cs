@@ -1,0 +1,20 @@
+namespace Pipeline.Api.Data;
+
+public enum DatabaseProvider { Sqlite, SqlServer }
+
+/// <summary>Bound from <c>Database:Provider</c> and <c>ConnectionStrings:Pipeline</c>.</summary>
+public sealed record DatabaseOptions(DatabaseProvider Provider, string ConnectionString)
+{
+    public static DatabaseOptions From(IConfiguration configuration, IHostEnvironment environment)
+    {
+        var provider = configuration.GetValue("Database:Provider", DatabaseProvider.Sqlite);
+        var connectionString = configuration.GetConnectionString("Pipeline");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            if (provider == DatabaseProvider.SqlServer)
+                throw new InvalidOperationException("Database:Provider is SqlServer but ConnectionStrings:Pipeline is not set.");
+            connectionString = $"Data Source={Path.Combine(environment.ContentRootPath, "App_Data", "pipeline.db")}";
+        }
+        return new DatabaseOptions(provider, connectionString);
+    }
+}

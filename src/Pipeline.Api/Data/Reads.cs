@@ -1,0 +1,21 @@
+using Dapper;
+
+namespace Pipeline.Api.Data;
+
+/// <summary>Queries skip the mediator: one pooled connection per call, no transaction.</summary>
+public sealed class Reads(ISqlDialect dialect)
+{
+    public ISqlDialect Dialect => dialect;
+
+    public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object parameters, CancellationToken ct)
+    {
+        await using var connection = dialect.CreateConnection();
+        return (await connection.QueryAsync<T>(new CommandDefinition(sql, parameters, cancellationToken: ct))).ToList();
+    }
+
+    public async Task<T?> SingleOrDefaultAsync<T>(string sql, object parameters, CancellationToken ct)
+    {
+        await using var connection = dialect.CreateConnection();
+        return await connection.QuerySingleOrDefaultAsync<T>(new CommandDefinition(sql, parameters, cancellationToken: ct));
+    }
+}

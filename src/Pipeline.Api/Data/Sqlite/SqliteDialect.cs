@@ -1,0 +1,54 @@
+using System.Data.Common;
+using DbUp;
+using Microsoft.Data.Sqlite;
+
+namespace Pipeline.Api.Data.Sqlite;
+
+public sealed class SqliteDialect : ISqlDialect
+{
+    private const int Constraint = 19;
+    private const int ConstraintForeignKey = 787;
+    private const int ConstraintPrimaryKey = 1555;
+    private const int ConstraintUnique = 2067;
+
+    private readonly string _connectionString;
+
+    public SqliteDialect(string connectionString)
+    {
+        // Foreign keys are what keep a concurrent move from orphaning an opportunity in a deleted stage (rule 7).
+        _connectionString = new SqliteConnectionStringBuilder(connectionString) { ForeignKeys = true, Pooling = true }.ToString();
+    }
+
+    public DatabaseProvider Provider => DatabaseProvider.Sqlite;
+
+    public string SelectInsertedId => "SELECT last_insert_rowid();";
+
+    public string LimitClause => "LIMIT @Limit";
+
+    public DbConnection CreateConnection() => new SqliteConnection(_connectionString);
+
+    public void Migrate()
+    {
+        var dataSource = new SqliteConnectionStringBuilder(_connectionString).DataSource;
+        var folder = Path.GetDirectoryName(Path.GetFullPath(dataSource));
+        if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+
+        using (var connection = new SqliteConnection(_connectionString))
+        {
+            connection.Open();
+            // WAL lets readers run beside the single writer; the setting is stored in the file.
+            using var wal = connection.CreateCommand();
+            wal.CommandText = "PRAGMA journal_mode=WAL;";
+            wal.ExecuteNonQuery();
+        }
+        Migrations.Run(Migrations.Engine(DeployChanges.To.SqliteDatabase(_connectionString), Provider));
+    }
+
+    public int? ErrorCode(DbException exception) => (exception as SqliteException)?.SqliteErrorCode;
+
+    public bool IsForeignKeyViolation(DbException exception) =>
+        exception is SqliteException { SqliteErrorCode: Constraint, SqliteExtendedErrorCode: ConstraintForeignKey };
+
+    public bool IsUniqueViolation(DbException exception) =>
+        exception is SqliteException { SqliteErrorCode: Constraint, SqliteExtendedErrorCode: ConstraintUnique or ConstraintPrimaryKey };
+}

@@ -1,0 +1,50 @@
+using Mediator;
+using Polly;
+
+namespace Pipeline.Api.Data;
+
+/// <summary>
+/// One connection, one transaction and one retry unit per command. A transient failure anywhere between
+/// BEGIN and COMMIT rolls back and runs the whole unit again on fresh data, so a retry never half-applies.
+/// </summary>
+public sealed class TransactionBehavior<TMessage, TResponse>(
+    ISqlDialect dialect, DbSession session, [FromKeyedServices(TransactionBehavior.RetryKey)] ResiliencePipeline retry)
+    : IPipelineBehavior<TMessage, TResponse>
+    where TMessage : ICommand<TResponse>
+{
+    public ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken) =>
+        retry.ExecuteAsync(async ct =>
+        {
+            await using var connection = dialect.CreateConnection();
+            await connection.OpenAsync(ct);
+            // SQLite: BEGIN IMMEDIATE (the driver's default), so writers queue on the busy timeout instead of failing.
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            session.Begin(connection, transaction);
+            try
+            {
+                var response = await next(message, ct);
+                await transaction.CommitAsync(ct);
+                return response;
+            }
+            finally
+            {
+                session.End();
+            }
+        }, cancellationToken);
+}
+
+public static class TransactionBehavior
+{
+    public const string RetryKey = "unit-of-work";
+
+    public static ResiliencePipeline BuildRetry(ISqlDialect dialect) => new ResiliencePipelineBuilder()
+        .AddRetry(new Polly.Retry.RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(e => TransientErrors.IsTransient(dialect, e)),
+            MaxRetryAttempts = 6,
+            Delay = TimeSpan.FromMilliseconds(20),
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+        })
+        .Build();
+}

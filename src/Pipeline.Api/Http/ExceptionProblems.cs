@@ -1,0 +1,70 @@
+using System.Data.Common;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Pipeline.Api.Data;
+using Pipeline.Api.Rules;
+
+namespace Pipeline.Api.Http;
+
+/// <summary>The one place where exceptions become RFC 9457 problems.</summary>
+public sealed partial class ExceptionProblems(IProblemDetailsService problems, ISqlDialect dialect, ILogger<ExceptionProblems> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = exception switch
+        {
+            RuleViolationException { Violation: var v } => FromRule(v),
+            NotFoundException e => Make(StatusCodes.Status404NotFound, "Not found", e.Message),
+            PreconditionFailedException e => Make(StatusCodes.Status412PreconditionFailed, "Precondition failed", e.Message, ("currentVersion", e.CurrentVersion)),
+            BadRequestException e => Validation(e.Field, e.Message),
+            BadHttpRequestException { InnerException: JsonException json } => Validation(FieldOf(json), Describe(json)),
+            BadHttpRequestException e => Make(e.StatusCode, e.StatusCode == 413 ? "Payload too large" : "Bad request", e.Message),
+            DbException e when dialect.IsUniqueViolation(e) || dialect.IsForeignKeyViolation(e) =>
+                Make(StatusCodes.Status409Conflict, "Conflict", "The change conflicts with the current data (a concurrent change won). Read again and retry."),
+            _ => null,
+        };
+        if (problem is null) return false;
+
+        logger.LogInformation("Request refused with {Status}: {Detail}", problem.Status, problem.Detail);
+        httpContext.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    private static ProblemDetails FromRule(RuleViolation v)
+    {
+        var status = v.Kind == ViolationKind.Conflict ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity;
+        var problem = new ProblemDetails { Status = status, Type = Problems.Type(v.Code), Title = Title(v.Code), Detail = v.Message };
+        foreach (var (key, value) in v.Data ?? new Dictionary<string, object?>()) problem.Extensions[key] = value;
+        return problem;
+    }
+
+    private static ProblemDetails Validation(string field, string message) =>
+        new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "One or more validation errors occurred.",
+            Detail = message,
+        };
+
+    private static ProblemDetails Make(int status, string title, string detail, params (string Key, object? Value)[] extensions)
+    {
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
+        foreach (var (key, value) in extensions) problem.Extensions[key] = value;
+        return problem;
+    }
+
+    /// <summary>The JSON reader's message says what was wrong; the .NET type names in it mean nothing to a caller.</summary>
+    private static string Describe(JsonException json) =>
+        "The request body is not valid: " + TypeNames().Replace(json.Message, "");
+
+    private static string FieldOf(JsonException json) =>
+        json.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "body";
+
+    [GeneratedRegex(@"\s*(contained in|for|to) type '[^']*'|\s*Path: .*$| The JSON value could not be converted to [^.]*\.(?=.)")]
+    private static partial Regex TypeNames();
+
+    private static string Title(string code) =>
+        char.ToUpperInvariant(code[0]) + code[1..].Replace('-', ' ');
+}

@@ -1,0 +1,18 @@
+using System.ComponentModel.DataAnnotations;
+using Pipeline.Api.Rules;
+
+namespace Pipeline.Api.Http;
+
+/// <summary>A probability: 0.00 to 100.00 with at most two decimals (stored exactly).</summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
+public sealed class PercentageAttribute() : ValidationAttribute("{0} must be between 0 and 100 with at most two decimals.")
+{
+    public override bool IsValid(object? value) => value is not decimal d || Probability.IsValid(d);
+}
+
+/// <summary>An amount of money: not negative, at most two decimals (stored exactly, in cents).</summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
+public sealed class MoneyAttribute() : ValidationAttribute("{0} must be between 0 and 1,000,000,000,000 with at most two decimals.")
+{
+    public override bool IsValid(object? value) => value is not decimal d || Money.IsValid(d);
+}

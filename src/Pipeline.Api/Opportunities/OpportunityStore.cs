@@ -1,0 +1,120 @@
+using Pipeline.Api.Data;
+using Pipeline.Api.Http;
+using Pipeline.Api.Rules;
+using Pipeline.Api.Stages;
+using Pipeline.Api.Tenancy;
+
+namespace Pipeline.Api.Opportunities;
+
+/// <summary>
+/// The statements and stage transitions every opportunity command shares: load with the caller's If-Match,
+/// save under optimistic concurrency, enter a stage (rule 3) or close (rule 6), and append history (rule 11).
+/// </summary>
+public sealed class OpportunityStore(DbSession db, Caller caller, TimeProvider clock)
+{
+    public long Now => clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    public async Task<OpportunityRow> LoadAsync(long id, long? expectedVersion, CancellationToken ct)
+    {
+        var row = await db.QuerySingleOrDefaultAsync<OpportunityRow>(Sql.Load, new { caller.TenantId, Id = id }, ct)
+                  ?? throw new NotFoundException("Opportunity", id);
+        ETags.Check(expectedVersion, row.Version, "opportunity");
+        return row;
+    }
+
+    public async Task<IReadOnlyList<StageRow>> StagesAsync(CancellationToken ct) =>
+        (await db.QueryAsync<StageRow>(StageStore.Sql.All, new { caller.TenantId }, ct)).ToList();
+
+    /// <summary>A stage named in a request body: one that does not exist (for this tenant) can never be entered.</summary>
+    public static StageRow Named(IReadOnlyList<StageRow> stages, long stageId) =>
+        stages.FirstOrDefault(s => s.Id == stageId)
+        ?? throw new RuleViolationException(new RuleViolation("unknown-stage", $"Stage {stageId} does not exist.", ViolationKind.Unprocessable));
+
+    /// <summary>Writes the row if nobody changed it since it was read; otherwise the unit of work runs again.</summary>
+    public async Task SaveAsync(OpportunityRow row, CancellationToken ct)
+    {
+        row.UpdatedAtMs = Now;
+        var updated = await db.ExecuteAsync(Sql.Update, new
+        {
+            caller.TenantId, row.Id, row.Name, row.TeamId, row.StageId, row.ProbabilityBp, row.ProbabilitySource, row.ExpectedRevenueCents,
+            row.Active, row.Outcome, row.LostReason, row.StageChangedAtMs, row.ExternalRef, row.Version, row.UpdatedAtMs,
+        }, ct);
+        if (updated == 0) throw new ConcurrentUpdateException($"Opportunity {row.Id}");
+        row.Version++;
+    }
+
+    /// <summary>Rule 3: the opportunity enters <paramref name="target"/>; an auto stage gives it the stage's probability.</summary>
+    public async Task<OpportunityRow> EnterAsync(
+        OpportunityRow opportunity, IReadOnlyList<StageRow> stages, StageRow target, HistoryCause cause, CancellationToken ct,
+        long? ruleId = null, string? eventId = null)
+    {
+        var from = stages.FirstOrDefault(s => s.Id == opportunity.StageId);
+        var before = opportunity.ProbabilityBp;
+        opportunity.ProbabilityState = ProbabilityPolicy.OnEnter(opportunity.ProbabilityState, target.Facts);
+        opportunity.StageId = target.Id;
+        opportunity.StageChangedAtMs = Now;
+        await SaveAsync(opportunity, ct);
+        await RecordAsync(opportunity, from, target, before, cause, ct, ruleId, eventId);
+        return opportunity;
+    }
+
+    /// <summary>Rule 6: won (100 %, stays active) or lost (0 %, reason kept, archived), in the closing stage.</summary>
+    public async Task<OpportunityRow> CloseAsync(
+        OpportunityRow opportunity, IReadOnlyList<StageRow> stages, Outcome outcome, string? lostReason, CancellationToken ct)
+    {
+        Closing.CheckOpen(opportunity.OutcomeValue, outcome == Outcome.Won ? "it cannot be won" : "it cannot be lost").ThrowIfBroken();
+        var closing = stages.Single(s => s.IsClosing);
+        var from = stages.FirstOrDefault(s => s.Id == opportunity.StageId);
+        var before = opportunity.ProbabilityBp;
+        var (probability, active) = Closing.Close(outcome, opportunity.Active);
+        opportunity.ProbabilityState = new ProbabilityState(probability, ProbabilitySource.Stage);
+        opportunity.Active = active;
+        opportunity.OutcomeValue = outcome;
+        opportunity.LostReason = outcome == Outcome.Lost ? lostReason : null;
+        opportunity.StageId = closing.Id;
+        opportunity.StageChangedAtMs = Now;
+        await SaveAsync(opportunity, ct);
+        await RecordAsync(opportunity, from, closing, before, outcome == Outcome.Won ? HistoryCause.Won : HistoryCause.Lost, ct);
+        return opportunity;
+    }
+
+    public Task RecordAsync(
+        OpportunityRow opportunity, StageRow? from, StageRow to, int? probabilityBefore, HistoryCause cause, CancellationToken ct,
+        long? ruleId = null, string? eventId = null) =>
+        db.ExecuteAsync(Sql.Record, new
+        {
+            caller.TenantId,
+            OpportunityId = opportunity.Id,
+            Now,
+            Cause = EnumText.Of(cause),
+            FromStageId = from?.Id,
+            FromStageName = from?.Name,
+            ToStageId = to.Id,
+            ToStageName = to.Name,
+            ProbabilityBeforeBp = probabilityBefore,
+            ProbabilityAfterBp = opportunity.ProbabilityBp,
+            RuleId = ruleId,
+            EventId = eventId,
+            caller.Actor,
+        }, ct);
+
+    internal static class Sql
+    {
+        public const string Load = $"SELECT {OpportunityRow.Columns} FROM Opportunities WHERE TenantId = @TenantId AND Id = @Id";
+
+        public const string Update = """
+            UPDATE Opportunities
+            SET Name = @Name, TeamId = @TeamId, StageId = @StageId, ProbabilityBp = @ProbabilityBp, ProbabilitySource = @ProbabilitySource,
+                ExpectedRevenueCents = @ExpectedRevenueCents, Active = @Active, Outcome = @Outcome, LostReason = @LostReason,
+                StageChangedAtMs = @StageChangedAtMs, ExternalRef = @ExternalRef, Version = Version + 1, UpdatedAtMs = @UpdatedAtMs
+            WHERE TenantId = @TenantId AND Id = @Id AND Version = @Version
+            """;
+
+        public const string Record = """
+            INSERT INTO OpportunityHistory (TenantId, OpportunityId, OccurredAtMs, Cause, FromStageId, FromStageName,
+                ToStageId, ToStageName, ProbabilityBeforeBp, ProbabilityAfterBp, RuleId, EventId, Actor)
+            VALUES (@TenantId, @OpportunityId, @Now, @Cause, @FromStageId, @FromStageName,
+                @ToStageId, @ToStageName, @ProbabilityBeforeBp, @ProbabilityAfterBp, @RuleId, @EventId, @Actor)
+            """;
+    }
+}

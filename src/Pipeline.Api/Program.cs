@@ -1,0 +1,83 @@
+using Mediator;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.Json;
+using Pipeline.Api.Data;
+using Pipeline.Api.Data.Sqlite;
+using Pipeline.Api.Data.SqlServer;
+using Pipeline.Api.Http;
+using Pipeline.Api.Opportunities;
+using Pipeline.Api.Stages;
+using Pipeline.Api.Tenancy;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// Storage: SQLite by default (a file in App_Data), SQL Server in production; each engine's differences live in its dialect.
+var database = DatabaseOptions.From(builder.Configuration, builder.Environment);
+builder.Services.AddSingleton<ISqlDialect>(database.Provider == DatabaseProvider.SqlServer
+    ? new SqlServerDialect(database.ConnectionString)
+    : new SqliteDialect(database.ConnectionString));
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<Reads>();
+builder.Services.AddScoped<DbSession>();
+builder.Services.AddKeyedSingleton(TransactionBehavior.RetryKey, (sp, _) => TransactionBehavior.BuildRetry(sp.GetRequiredService<ISqlDialect>()));
+
+// Commands: compile-time mediator; every command runs logging → one transaction retried as a whole on transient errors.
+builder.Services.AddMediator(options =>
+{
+    options.ServiceLifetime = ServiceLifetime.Scoped;
+    options.PipelineBehaviors = [typeof(LoggingBehavior<,>), typeof(TransactionBehavior<,>)];
+});
+builder.Services.AddScoped<StageStore>().AddScoped<StageEditor>().AddScoped<StageQueries>();
+builder.Services.AddScoped<OpportunityStore>().AddScoped<OpportunityQueries>();
+
+// Who calls: a bearer JWT configured under Authentication:Schemes:Bearer; the tenant and scopes are its claims.
+builder.Services.AddHttpContextAccessor();
+builder.Services.AddScoped(sp => Caller.From(sp.GetRequiredService<IHttpContextAccessor>().HttpContext!.User));
+builder.Services.AddSingleton<TenantProvisioner>();
+builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+builder.Services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, o => o.MapInboundClaims = false);
+builder.Services.AddAuthorization(Scopes.AddPolicies);
+
+// HTTP conventions: strict JSON, shape validation at the edge, every error a problem+json, bounded bodies.
+builder.Services.Configure<JsonOptions>(o => Json.Configure(o.SerializerOptions));
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.Services.AddValidation();
+builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Customize);
+builder.Services.AddExceptionHandler<ExceptionProblems>();
+builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 256 * 1024);
+
+builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+builder.Services.AddPipelineOpenApi();
+
+var app = builder.Build();
+
+// Schema first: a service that cannot migrate must not take traffic.
+app.Services.GetRequiredService<ISqlDialect>().Migrate();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseSwagger();
+app.UseSwaggerUI(o => o.SwaggerEndpoint($"/swagger/{OpenApi.DocumentName}/swagger.json", "Pipeline API v1"));
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+
+var api = app.MapGroup("/api/v1")
+    .RequireAuthorization(Scopes.Read)
+    .AddEndpointFilter(async (context, next) =>
+    {
+        var caller = context.HttpContext.RequestServices.GetRequiredService<Caller>();
+        await context.HttpContext.RequestServices.GetRequiredService<TenantProvisioner>().EnsureAsync(caller.TenantId, context.HttpContext.RequestAborted);
+        return await next(context);
+    })
+    .ProducesProblem(StatusCodes.Status401Unauthorized)
+    .ProducesProblem(StatusCodes.Status403Forbidden);
+api.MapStagesApi();
+api.MapOpportunitiesApi();
+
+app.Run();
+
+public partial class Program;

@@ -1,0 +1,17 @@
+using System.Security.Claims;
+
+namespace Pipeline.Api.Tenancy;
+
+/// <summary>Who is calling: the tenant comes from the token's <c>tenant_id</c> claim, never from the request.</summary>
+public sealed record Caller(string TenantId, string Actor)
+{
+    public const string TenantClaim = "tenant_id";
+    public const int MaxTenantIdLength = 64;
+
+    public static bool HasValidTenant(ClaimsPrincipal user) =>
+        user.FindFirst(TenantClaim)?.Value is { Length: > 0 and <= MaxTenantIdLength } tenant && !string.IsNullOrWhiteSpace(tenant);
+
+    public static Caller From(ClaimsPrincipal user) => new(
+        user.FindFirst(TenantClaim)?.Value ?? throw new InvalidOperationException("The caller has no tenant_id claim; the authorization policy should have refused it."),
+        user.FindFirst("sub")?.Value ?? user.FindFirst("client_id")?.Value ?? user.Identity?.Name ?? "unknown");
+}

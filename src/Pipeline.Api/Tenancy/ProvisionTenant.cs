@@ -1,0 +1,67 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using Mediator;
+using Pipeline.Api.Data;
+using Pipeline.Api.Rules;
+
+namespace Pipeline.Api.Tenancy;
+
+/// <summary>Creates a tenant's row and its five default stages, once: a tenant that exists is left as it is.</summary>
+public sealed record ProvisionTenant(string TenantId) : ICommand<bool>;
+
+public sealed class ProvisionTenantHandler(DbSession db, TimeProvider clock) : ICommandHandler<ProvisionTenant, bool>
+{
+    public async ValueTask<bool> Handle(ProvisionTenant command, CancellationToken ct)
+    {
+        if (await db.ExecuteScalarAsync<long>(Sql.Exists, new { command.TenantId }, ct) > 0) return false;
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        await db.ExecuteAsync(Sql.InsertTenant, new { command.TenantId, Now = now }, ct);
+        await db.ExecuteAsync(Sql.InsertStage, DefaultStages.All.Select(s => new
+        {
+            command.TenantId,
+            s.Name,
+            s.Sequence,
+            ProbabilityBp = s.Probability is { } p ? Probability.ToHundredths(p) : (int?)null,
+            s.AutoProbability,
+            s.IsClosing,
+            Now = now,
+        }), ct);
+        return true;
+    }
+
+    internal static class Sql
+    {
+        public const string Exists = "SELECT COUNT(*) FROM Tenants WHERE Id = @TenantId";
+
+        public const string InsertTenant = "INSERT INTO Tenants (Id, ProvisionedAtMs, StagesRevision) VALUES (@TenantId, @Now, 0)";
+
+        public const string InsertStage = """
+            INSERT INTO Stages (TenantId, Name, Sequence, TeamId, Folded, ProbabilityBp, AutoProbability, IsClosing, Version, CreatedAtMs, UpdatedAtMs)
+            VALUES (@TenantId, @Name, @Sequence, NULL, 0, @ProbabilityBp, @AutoProbability, @IsClosing, 1, @Now, @Now)
+            """;
+    }
+}
+
+/// <summary>
+/// Runs before every API call: provisions the caller's tenant on its first request. Two first requests racing
+/// both try; the loser hits the tenant's primary key and finds the winner's stages.
+/// </summary>
+public sealed class TenantProvisioner(IServiceScopeFactory scopes, ISqlDialect dialect)
+{
+    private readonly ConcurrentDictionary<string, bool> _provisioned = new(StringComparer.Ordinal);
+
+    public async ValueTask EnsureAsync(string tenantId, CancellationToken ct)
+    {
+        if (_provisioned.ContainsKey(tenantId)) return;
+        await using var scope = scopes.CreateAsyncScope();
+        try
+        {
+            await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new ProvisionTenant(tenantId), ct);
+        }
+        catch (DbException e) when (dialect.IsUniqueViolation(e))
+        {
+            // Provisioned concurrently by another request: that one's stages stand.
+        }
+        _provisioned.TryAdd(tenantId, true);
+    }
+}

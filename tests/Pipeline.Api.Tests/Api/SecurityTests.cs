@@ -1,0 +1,116 @@
+using System.Net;
+using System.Net.Http.Json;
+using Pipeline.Api.Data;
+using Pipeline.Api.Tests.Infrastructure;
+using static Pipeline.Api.Tests.Infrastructure.TenantClient;
+
+namespace Pipeline.Api.Tests.Api;
+
+public sealed class SecurityTests(DatabaseProvider provider) : ApiTest(provider)
+{
+    private static readonly string[] AnonymousPaths = ["/health/live", "/health/ready", "/swagger/index.html", "/swagger/v1/swagger.json"];
+
+    [Test]
+    public async Task HealthAndSwagger_AreAnonymous()
+    {
+        var anonymous = App.WithToken(null);
+        foreach (var path in AnonymousPaths)
+            Assert.That((await anonymous.GetAsync(path)).StatusCode, Is.EqualTo(HttpStatusCode.OK), path);
+    }
+
+    [Test]
+    public async Task Ready_ChecksTheDatabase()
+    {
+        var body = await (await App.WithToken(null).GetAsync("/health/ready")).Content.ReadAsStringAsync();
+
+        Assert.That(body, Is.EqualTo("Healthy"));
+    }
+
+    [TestCase("none")]
+    [TestCase("wrong-audience")]
+    [TestCase("expired")]
+    [TestCase("wrong-key")]
+    public async Task ABadOrMissingToken_Returns401Problem(string kind)
+    {
+        var token = kind switch
+        {
+            "none" => null,
+            "wrong-audience" => Tokens.Create(Tenant, ["pipeline.admin"], audience: "another-api"),
+            "expired" => Tokens.Create(Tenant, ["pipeline.admin"], lifetime: TimeSpan.FromMinutes(-10)),
+            _ => Tokens.Create(Tenant, ["pipeline.admin"], key: new byte[32]),
+        };
+
+        var response = await App.WithToken(token).GetAsync("/api/v1/stages");
+
+        await ProblemAsync(response, HttpStatusCode.Unauthorized, "unauthorized");
+    }
+
+    [Test]
+    public async Task AReadOnlyToken_CanReadButNotWrite()
+    {
+        var reader = As(Tenant, "pipeline.read");
+
+        Assert.That((await reader.GetAsync("/api/v1/stages")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await ProblemAsync(await reader.PostAsync("/api/v1/opportunities", new { name = "Interdit" }), HttpStatusCode.Forbidden, "forbidden");
+        await ProblemAsync(await reader.PostAsync("/api/v1/stages", new { name = "Interdit" }), HttpStatusCode.Forbidden, "forbidden");
+        Assert.That((await reader.GetAsync("/api/v1/opportunities")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await ReadAsync<Page<object>>(await reader.GetAsync("/api/v1/opportunities"))).Items, Is.Empty);
+    }
+
+    [Test]
+    public async Task AWriteToken_ManagesOpportunitiesButNotStages()
+    {
+        var writer = As(Tenant, "pipeline.write");
+
+        Assert.That((await writer.PostAsync("/api/v1/opportunities", new { name = "Autorisé" })).StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        await ProblemAsync(await writer.PostAsync("/api/v1/stages", new { name = "Interdit" }), HttpStatusCode.Forbidden, "forbidden");
+        Assert.That(await Api.StagesAsync(), Has.Count.EqualTo(5));
+    }
+
+    [Test]
+    public async Task ScopesSentAsSeveralClaims_AreHonoured()
+    {
+        var client = App.WithToken(Tokens.Create(Tenant, ["openid", "pipeline.admin"], scopesAsSeveralClaims: true));
+
+        Assert.That((await client.PostAsJsonAsync("/api/v1/stages", new { name = "Multi-claims" })).StatusCode, Is.EqualTo(HttpStatusCode.Created));
+    }
+
+    [Test]
+    public async Task ATokenWithoutTenant_Returns403()
+    {
+        var client = App.WithToken(Tokens.Create(null, ["pipeline.admin"]));
+
+        await ProblemAsync(await client.GetAsync("/api/v1/stages"), HttpStatusCode.Forbidden, "forbidden");
+    }
+
+    [Test]
+    public async Task AnotherTenantsIds_Answer404_AndItsDataIsNeverSeen()
+    {
+        var devis = await Api.StageAsync("Devis");
+        var opportunity = await Api.CreateOpportunityAsync(new { name = "Secret", stageId = devis.Id });
+        var intruder = As($"intruder-{Guid.NewGuid():N}", "pipeline.admin");
+
+        await ProblemAsync(await intruder.GetAsync($"/api/v1/stages/{devis.Id}"), HttpStatusCode.NotFound, "not-found");
+        await ProblemAsync(await intruder.GetAsync($"/api/v1/opportunities/{opportunity.Id}"), HttpStatusCode.NotFound, "not-found");
+        await ProblemAsync(await intruder.PutAsync($"/api/v1/stages/{devis.Id}/name", new { name = "Piraté" }), HttpStatusCode.NotFound, "not-found");
+        await ProblemAsync(await intruder.DeleteAsync($"/api/v1/stages/{devis.Id}"), HttpStatusCode.NotFound, "not-found");
+        await ProblemAsync(await intruder.PostAsync($"/api/v1/opportunities/{opportunity.Id}/won"), HttpStatusCode.NotFound, "not-found");
+        var intrudersOwn = await intruder.CreateOpportunityAsync(new { name = "Mine" });
+        await ProblemAsync(await intruder.PostAsync($"/api/v1/opportunities/{intrudersOwn.Id}/move", new { stageId = devis.Id }),
+            HttpStatusCode.UnprocessableEntity, "unknown-stage");
+        Assert.That((await ReadAsync<Page<object>>(await intruder.GetAsync("/api/v1/opportunities"))).Items, Has.Count.EqualTo(1));
+        Assert.That((await Api.StageAsync("Devis")).Version, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task TwoFirstRequestsRacing_ProvisionTheTenantOnce()
+    {
+        var tenant = $"race-{Guid.NewGuid():N}";
+        var clients = Enumerable.Range(0, 8).Select(_ => As(tenant, "pipeline.read")).ToList();
+
+        var lists = await Task.WhenAll(clients.Select(c => c.StagesAsync()));
+
+        Assert.That(lists.Select(l => l.Count), Has.All.EqualTo(5));
+        Assert.That(await clients[0].StagesAsync(), Has.Count.EqualTo(5));
+    }
+}

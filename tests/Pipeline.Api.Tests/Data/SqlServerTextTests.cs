@@ -1,0 +1,70 @@
+using System.Reflection;
+using Microsoft.SqlServer.TransactSql.ScriptDom;
+using Pipeline.Api.Data;
+using Pipeline.Api.Data.SqlServer;
+
+namespace Pipeline.Api.Tests.Data;
+
+/// <summary>
+/// SQL Server cannot run here, so every T-SQL text the service can send is parsed offline with Microsoft's
+/// parser: the migrations, and every statement of every nested <c>Sql</c> class rendered with the SQL Server dialect.
+/// </summary>
+public sealed class SqlServerTextTests
+{
+    private static readonly SqlServerDialect Dialect = new("Server=unused");
+
+    public static IEnumerable<TestCaseData> Statements()
+    {
+        var sqlClasses = typeof(Program).Assembly.GetTypes().Where(t => t is { Name: "Sql", IsNested: true, IsAbstract: true, IsSealed: true });
+        foreach (var type in sqlClasses)
+        {
+            var owner = type.DeclaringType!.Name;
+            foreach (var field in type.GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.FieldType == typeof(string)))
+                yield return new TestCaseData(Render((string)field.GetValue(null)!, field.Name)).SetName($"{owner}.{field.Name}");
+            foreach (var method in type.GetMethods(BindingFlags.Public | BindingFlags.Static)
+                         .Where(m => m.ReturnType == typeof(string) && m.GetParameters() is [{ ParameterType: var p }] && p == typeof(ISqlDialect)))
+                yield return new TestCaseData(Render((string)method.Invoke(null, [Dialect])!, method.Name)).SetName($"{owner}.{method.Name}");
+        }
+        yield return new TestCaseData(Dialect.SelectInsertedId).SetName("SqlServerDialect.SelectInsertedId");
+    }
+
+    /// <summary>INSERTs run with the dialect's identity query appended, as DbSession.InsertAsync sends them.</summary>
+    private static string Render(string sql, string name) => name.StartsWith("Insert", StringComparison.Ordinal) ? sql + "\n" + Dialect.SelectInsertedId : sql;
+
+    [TestCaseSource(nameof(Statements))]
+    public void Statement_ParsesAsTSql(string sql) => AssertParses(sql);
+
+    [Test]
+    public void TheStatementSource_FindsTheServicesSql() => Assert.That(Statements().Count(), Is.GreaterThan(25));
+
+    [Test]
+    public void EveryMigration_ParsesAsTSql()
+    {
+        var scripts = Migrations.ScriptTexts(DatabaseProvider.SqlServer).ToList();
+        Assert.That(scripts, Is.Not.Empty);
+        foreach (var batch in scripts.SelectMany(Batches)) AssertParses(batch);
+    }
+
+    [Test]
+    public void TheParser_RejectsSqliteOnlySyntax()
+    {
+        var errors = Parse("SELECT Id FROM Stages ORDER BY Id LIMIT 5");
+        Assert.That(errors, Is.Not.Empty);
+    }
+
+    internal static IEnumerable<string> Batches(string script) =>
+        System.Text.RegularExpressions.Regex.Split(script, @"^\s*GO\s*$", System.Text.RegularExpressions.RegexOptions.Multiline | System.Text.RegularExpressions.RegexOptions.IgnoreCase)
+            .Where(b => !string.IsNullOrWhiteSpace(b));
+
+    private static IList<ParseError> Parse(string sql)
+    {
+        new TSql160Parser(initialQuotedIdentifiers: true).Parse(new StringReader(sql), out var errors);
+        return errors;
+    }
+
+    private static void AssertParses(string sql)
+    {
+        var errors = Parse(sql);
+        Assert.That(errors.Select(e => $"{e.Number} L{e.Line} C{e.Column}: {e.Message}"), Is.Empty, sql);
+    }
+}

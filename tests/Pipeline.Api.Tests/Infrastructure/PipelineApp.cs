@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.SqlClient;
+using Pipeline.Api.Data;
+using Testcontainers.MsSql;
+
+namespace Pipeline.Api.Tests.Infrastructure;
+
+/// <summary>The real service in-process, on a real database of the given engine, trusting the test token key.</summary>
+public sealed class PipelineApp(DatabaseProvider provider, string connectionString) : WebApplicationFactory<Program>
+{
+    public DatabaseProvider Provider => provider;
+    public string ConnectionString => connectionString;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Database:Provider", provider.ToString());
+        builder.UseSetting("ConnectionStrings:Pipeline", connectionString);
+        builder.UseSetting("Authentication:Schemes:Bearer:ValidIssuer", Tokens.Issuer);
+        builder.UseSetting("Authentication:Schemes:Bearer:ValidAudiences:0", Tokens.Audience);
+        builder.UseSetting("Authentication:Schemes:Bearer:SigningKeys:0:Issuer", Tokens.Issuer);
+        builder.UseSetting("Authentication:Schemes:Bearer:SigningKeys:0:Value", Tokens.KeyBase64);
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+    }
+
+    /// <summary>A client whose every request carries a token for <paramref name="tenant"/> with these scopes.</summary>
+    public HttpClient ClientFor(string tenant, params string[] scopes) => WithToken(Tokens.Create(tenant, scopes.Length == 0 ? ["pipeline.admin"] : scopes));
+
+    public HttpClient WithToken(string? token)
+    {
+        var client = CreateClient();
+        if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+}
+
+/// <summary>One app per engine for the whole run; tests isolate themselves by using a fresh tenant each.</summary>
+public static class PipelineApps
+{
+    private static readonly ConcurrentDictionary<DatabaseProvider, Lazy<Task<PipelineApp>>> Apps = new();
+    private static readonly List<IAsyncDisposable> Resources = [];
+
+    public static Task<PipelineApp> GetAsync(DatabaseProvider provider) =>
+        Apps.GetOrAdd(provider, p => new Lazy<Task<PipelineApp>>(() => StartAsync(p))).Value;
+
+    /// <summary>Skips (or, with PIPELINE_REQUIRE_SQLSERVER=1, fails) when the engine cannot run on this machine.</summary>
+    public static void RequireEngine(DatabaseProvider provider)
+    {
+        if (provider != DatabaseProvider.SqlServer || DockerEngine.UnavailableReason is not { } why) return;
+        if (Environment.GetEnvironmentVariable("PIPELINE_REQUIRE_SQLSERVER") == "1") Assert.Fail($"PIPELINE_REQUIRE_SQLSERVER=1 but: {why}");
+        Assert.Ignore(why);
+    }
+
+    private static async Task<PipelineApp> StartAsync(DatabaseProvider provider)
+    {
+        PipelineApp app;
+        if (provider == DatabaseProvider.SqlServer)
+        {
+            var container = new MsSqlBuilder(Environment.GetEnvironmentVariable("MSSQL_IMAGE") ?? "mcr.microsoft.com/mssql/server:2022-latest").Build();
+            await container.StartAsync();
+            lock (Resources) Resources.Add(container);
+            var connectionString = new SqlConnectionStringBuilder(container.GetConnectionString()) { InitialCatalog = "pipeline" }.ConnectionString;
+            app = new PipelineApp(provider, connectionString);
+        }
+        else
+        {
+            var file = Path.Combine(Path.GetTempPath(), $"pipeline-tests-{Guid.NewGuid():N}.db");
+            app = new PipelineApp(provider, $"Data Source={file}");
+        }
+        lock (Resources) Resources.Insert(0, app);
+        app.StartServer();
+        return app;
+    }
+
+    public static async Task DisposeAllAsync()
+    {
+        foreach (var resource in Resources) await resource.DisposeAsync();
+        Resources.Clear();
+        Apps.Clear();
+    }
+}
