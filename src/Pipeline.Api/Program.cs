@@ -2,6 +2,7 @@ using Mediator;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
+using Pipeline.Api.Automation;
 using Pipeline.Api.Data;
 using Pipeline.Api.Data.Sqlite;
 using Pipeline.Api.Data.SqlServer;
@@ -30,6 +31,11 @@ builder.Services.AddMediator(options =>
 });
 builder.Services.AddScoped<StageStore>().AddScoped<StageEditor>().AddScoped<StageQueries>();
 builder.Services.AddScoped<OpportunityStore>().AddScoped<OpportunityQueries>();
+builder.Services.AddScoped<AutomationRuleStore>().AddSingleton<AutomationTelemetry>();
+
+// Automation: the inbox remembers event ids for a retention period; a background service purges older ones.
+builder.Services.Configure<AutomationOptions>(builder.Configuration.GetSection("Automation"));
+builder.Services.AddSingleton<InboxPurger>().AddHostedService(sp => sp.GetRequiredService<InboxPurger>());
 
 // Who calls: a bearer JWT configured under Authentication:Schemes:Bearer; the tenant and scopes are its claims.
 builder.Services.AddHttpContextAccessor();
@@ -77,6 +83,7 @@ var api = app.MapGroup("/api/v1")
     .ProducesProblem(StatusCodes.Status403Forbidden);
 api.MapStagesApi();
 api.MapOpportunitiesApi();
+api.MapAutomationApi();
 
 app.Run();
 

@@ -13,6 +13,17 @@ public sealed partial class ExceptionProblems(IProblemDetailsService problems, I
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        var problem = ToProblem(exception, dialect);
+        if (problem is null) return false;
+
+        logger.LogInformation("Request refused with {Status}: {Detail}", problem.Status, problem.Detail);
+        httpContext.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    /// <summary>The problem an exception answers with; null for the unexpected ones (a 500, logged as an error).</summary>
+    public static ProblemDetails? ToProblem(Exception exception, ISqlDialect dialect)
+    {
         var problem = exception switch
         {
             RuleViolationException { Violation: var v } => FromRule(v),
@@ -25,11 +36,9 @@ public sealed partial class ExceptionProblems(IProblemDetailsService problems, I
                 Make(StatusCodes.Status409Conflict, "Conflict", "The change conflicts with the current data (a concurrent change won). Read again and retry."),
             _ => null,
         };
-        if (problem is null) return false;
-
-        logger.LogInformation("Request refused with {Status}: {Detail}", problem.Status, problem.Detail);
-        httpContext.Response.StatusCode = problem.Status!.Value;
-        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+        if (problem is not null && problem.Type is null && Problems.ByStatus.TryGetValue(problem.Status!.Value, out var code))
+            problem.Type = Problems.Type(code);
+        return problem;
     }
 
     private static ProblemDetails FromRule(RuleViolation v)

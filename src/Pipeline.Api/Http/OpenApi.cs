@@ -37,6 +37,7 @@ public static class OpenApi
                 Description = "A JWT with a `tenant_id` claim and a `scope` claim naming pipeline.read, pipeline.write or pipeline.admin.",
             });
             o.OperationFilter<ScopesOperationFilter>();
+            o.OperationFilter<RequestExamplesOperationFilter>();
             o.DocumentFilter<OptionalMembersDocumentFilter>();
         });
 

@@ -3,6 +3,7 @@ using Mediator;
 using Pipeline.Api.Data;
 using Pipeline.Api.Http;
 using Pipeline.Api.Rules;
+using Pipeline.Api.Stages;
 using Pipeline.Api.Tenancy;
 
 namespace Pipeline.Api.Opportunities;
@@ -31,7 +32,7 @@ public sealed class CreateOpportunityHandler(OpportunityStore store, DbSession d
         var stages = await store.StagesAsync(ct);
         var facts = stages.Select(s => s.Facts).ToList();
         var stage = command.StageId is { } id
-            ? OpportunityStore.Named(stages, id)
+            ? StageStore.Named(stages, id)
             : stages.Single(s => s.Id == Pipelines.LandingStage(facts, command.TeamId).Id);
         Pipelines.CheckInPipeline(stage.Facts, command.TeamId).ThrowIfBroken();
         if (stage.IsClosing)

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Mediator;
 using Pipeline.Api.Rules;
+using Pipeline.Api.Stages;
 
 namespace Pipeline.Api.Opportunities;
 
@@ -21,7 +22,7 @@ public sealed class MoveOpportunityHandler(OpportunityStore store) : ICommandHan
         var opportunity = await store.LoadAsync(command.OpportunityId, command.ExpectedVersion, ct);
         Closing.CheckOpen(opportunity.OutcomeValue, "it cannot move").ThrowIfBroken();
         var stages = await store.StagesAsync(ct);
-        var target = OpportunityStore.Named(stages, command.StageId);
+        var target = StageStore.Named(stages, command.StageId);
         Pipelines.CheckInPipeline(target.Facts, opportunity.TeamId).ThrowIfBroken();
         Closing.CheckMoveOutcome(target.Facts, command.Outcome).ThrowIfBroken();
 

@@ -25,11 +25,6 @@ public sealed class OpportunityStore(DbSession db, Caller caller, TimeProvider c
     public async Task<IReadOnlyList<StageRow>> StagesAsync(CancellationToken ct) =>
         (await db.QueryAsync<StageRow>(StageStore.Sql.All, new { caller.TenantId }, ct)).ToList();
 
-    /// <summary>A stage named in a request body: one that does not exist (for this tenant) can never be entered.</summary>
-    public static StageRow Named(IReadOnlyList<StageRow> stages, long stageId) =>
-        stages.FirstOrDefault(s => s.Id == stageId)
-        ?? throw new RuleViolationException(new RuleViolation("unknown-stage", $"Stage {stageId} does not exist.", ViolationKind.Unprocessable));
-
     /// <summary>Writes the row if nobody changed it since it was read; otherwise the unit of work runs again.</summary>
     public async Task SaveAsync(OpportunityRow row, CancellationToken ct)
     {

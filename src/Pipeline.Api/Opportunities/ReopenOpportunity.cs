@@ -19,7 +19,7 @@ public sealed class ReopenOpportunityHandler(OpportunityStore store, DbSession d
         var opportunity = await store.LoadAsync(command.OpportunityId, command.ExpectedVersion, ct);
         Closing.CheckReopen(opportunity.OutcomeValue).ThrowIfBroken();
         var stages = await store.StagesAsync(ct);
-        var target = command.StageId is { } id ? OpportunityStore.Named(stages, id) : await DefaultTargetAsync(opportunity, stages, ct);
+        var target = command.StageId is { } id ? StageStore.Named(stages, id) : await DefaultTargetAsync(opportunity, stages, ct);
         Pipelines.CheckInPipeline(target.Facts, opportunity.TeamId).ThrowIfBroken();
         if (target.IsClosing)
             throw new RuleViolationException(new RuleViolation("invalid-reopen-stage", "An opportunity reopens into an open stage.", ViolationKind.Unprocessable));

@@ -10,6 +10,16 @@ public static class DeletionGuard
             ? new RuleViolation("closing-stage", $"'{stage.Name}' is the closing stage (won / lost); it cannot be deleted.", ViolationKind.Conflict)
             : null;
 
+    /// <summary>A stage an automation rule targets stays until the rules are changed or removed.</summary>
+    public static RuleViolation? CheckNotTargeted(StageFacts stage, IReadOnlyList<long> ruleIds) =>
+        ruleIds.Count == 0
+            ? null
+            : new RuleViolation(
+                "stage-targeted-by-rules",
+                $"Automation rules {string.Join(", ", ruleIds)} move opportunities to '{stage.Name}'. Change or delete them first.",
+                ViolationKind.Conflict,
+                new Dictionary<string, object?> { ["ruleIds"] = ruleIds });
+
     public static RuleViolation? CheckEmpty(StageFacts stage, long activeCount, long archivedCount) =>
         activeCount + archivedCount == 0
             ? null

@@ -8,7 +8,8 @@ using Pipeline.Api.Tenancy;
 namespace Pipeline.Api.Stages;
 
 /// <summary>
-/// Deletes a stage that holds no opportunity, active or archived (rule 7). With <c>MoveOpportunitiesTo</c>, first
+/// Deletes a stage that holds no opportunity, active or archived (rule 7), and that no automation rule targets.
+/// With <c>MoveOpportunitiesTo</c>, first
 /// moves them all there (history recorded, rule 3 applied), in the same transaction.
 /// </summary>
 public sealed record DeleteStage(long StageId, long? ExpectedVersion, long? MoveOpportunitiesTo) : ICommand<Unit>;
@@ -22,6 +23,8 @@ public sealed class DeleteStageHandler(StageStore store, DbSession db, Caller ca
         var stage = StageStore.Find(all, command.StageId);
         ETags.Check(command.ExpectedVersion, stage.Version, "stage");
         DeletionGuard.CheckDeletable(stage.Facts).ThrowIfBroken();
+        var rules = (await db.QueryAsync<long>(Sql.TargetingRules, new { caller.TenantId, StageId = stage.Id }, ct)).ToList();
+        DeletionGuard.CheckNotTargeted(stage.Facts, rules).ThrowIfBroken();
 
         if (command.MoveOpportunitiesTo is { } targetId)
         {
@@ -75,6 +78,8 @@ public sealed class DeleteStageHandler(StageStore store, DbSession db, Caller ca
 
     internal static class Sql
     {
+        public const string TargetingRules = "SELECT Id FROM AutomationRules WHERE TenantId = @TenantId AND TargetStageId = @StageId ORDER BY Id";
+
         public const string Count = """
             SELECT Active, COUNT(*) AS Count FROM Opportunities
             WHERE TenantId = @TenantId AND StageId = @StageId

@@ -22,6 +22,11 @@ public sealed class StageStore(DbSession db, Caller caller, TimeProvider clock)
     public static StageRow Find(IReadOnlyList<StageRow> stages, long id) =>
         stages.FirstOrDefault(s => s.Id == id) ?? throw new NotFoundException("Stage", id);
 
+    /// <summary>A stage named in a request body: one that does not exist (for this tenant) can never be used.</summary>
+    public static StageRow Named(IReadOnlyList<StageRow> stages, long stageId) =>
+        stages.FirstOrDefault(s => s.Id == stageId)
+        ?? throw new RuleViolationException(new RuleViolation("unknown-stage", $"Stage {stageId} does not exist.", ViolationKind.Unprocessable));
+
     public async Task<IReadOnlyList<long?>> TeamsInStageAsync(long stageId, CancellationToken ct) =>
         (await db.QueryAsync<long?>(Sql.TeamsInStage, new { caller.TenantId, StageId = stageId }, ct)).ToList();
 

@@ -13,7 +13,8 @@ public static class StagesApi
         var stages = api.MapGroup("/stages").WithTags("Stages");
 
         stages.MapGet("/", ListStages).WithName(nameof(ListStages))
-            .WithSummary("List stages").WithDescription("A team's pipeline (the shared stages plus the team's own) in order; without teamId, every stage.");
+            .WithSummary("List stages").WithDescription("A team's pipeline (the shared stages plus the team's own) in order; without teamId, every stage.")
+            .ProducesValidationProblem();
         stages.MapGet("/{id:long}", GetStage).WithName(nameof(GetStage))
             .WithSummary("Get a stage").ProducesProblem(404);
 
@@ -37,7 +38,7 @@ public static class StagesApi
             .ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409).ProducesProblem(412).ProducesProblem(422);
         admin.MapDelete("/{id:long}", DeleteStage).WithName(nameof(DeleteStage))
             .WithSummary("Delete a stage")
-            .WithDescription("Refused (409, with activeCount and archivedCount) while the stage holds any opportunity, archived ones included, unless moveOpportunitiesTo names the stage that takes them. The closing stage is never deleted.")
+            .WithDescription("Refused (409, with activeCount and archivedCount) while the stage holds any opportunity, archived ones included, unless moveOpportunitiesTo names the stage that takes them. The closing stage, and a stage an automation rule targets (409 with ruleIds), are never deleted.")
             .ProducesProblem(404).ProducesProblem(409).ProducesProblem(412).ProducesProblem(422);
     }
 

@@ -6,7 +6,10 @@ using Pipeline.Api.Rules;
 
 namespace Pipeline.Api.Tenancy;
 
-/// <summary>Creates a tenant's row and its five default stages, once: a tenant that exists is left as it is.</summary>
+/// <summary>
+/// Creates a tenant's row, its five default stages and four default automation rules, once: a tenant that exists
+/// is left as it is, so stages or rules it renamed or deleted never come back.
+/// </summary>
 public sealed record ProvisionTenant(string TenantId) : ICommand<bool>;
 
 public sealed class ProvisionTenantHandler(DbSession db, TimeProvider clock) : ICommandHandler<ProvisionTenant, bool>
@@ -16,15 +19,21 @@ public sealed class ProvisionTenantHandler(DbSession db, TimeProvider clock) : I
         if (await db.ExecuteScalarAsync<long>(Sql.Exists, new { command.TenantId }, ct) > 0) return false;
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         await db.ExecuteAsync(Sql.InsertTenant, new { command.TenantId, Now = now }, ct);
-        await db.ExecuteAsync(Sql.InsertStage, DefaultStages.All.Select(s => new
+        var stageIds = new Dictionary<string, long>();
+        foreach (var s in DefaultStages.All)
+            stageIds[s.Name] = await db.InsertAsync(Sql.InsertStage, new
+            {
+                command.TenantId,
+                s.Name,
+                s.Sequence,
+                ProbabilityBp = s.Probability is { } p ? Probability.ToHundredths(p) : (int?)null,
+                s.AutoProbability,
+                s.IsClosing,
+                Now = now,
+            }, ct);
+        await db.ExecuteAsync(Sql.InsertRule, AutomationPolicy.Defaults.Select((r, i) => new
         {
-            command.TenantId,
-            s.Name,
-            s.Sequence,
-            ProbabilityBp = s.Probability is { } p ? Probability.ToHundredths(p) : (int?)null,
-            s.AutoProbability,
-            s.IsClosing,
-            Now = now,
+            command.TenantId, r.EventType, TargetStageId = stageIds[r.TargetStage], Sequence = i + 1, Now = now,
         }), ct);
         return true;
     }
@@ -37,7 +46,12 @@ public sealed class ProvisionTenantHandler(DbSession db, TimeProvider clock) : I
 
         public const string InsertStage = """
             INSERT INTO Stages (TenantId, Name, Sequence, TeamId, Folded, ProbabilityBp, AutoProbability, IsClosing, Version, CreatedAtMs, UpdatedAtMs)
-            VALUES (@TenantId, @Name, @Sequence, NULL, 0, @ProbabilityBp, @AutoProbability, @IsClosing, 1, @Now, @Now)
+            VALUES (@TenantId, @Name, @Sequence, NULL, 0, @ProbabilityBp, @AutoProbability, @IsClosing, 1, @Now, @Now);
+            """;
+
+        public const string InsertRule = """
+            INSERT INTO AutomationRules (TenantId, EventType, TargetStageId, TeamId, ForwardOnly, Enabled, Sequence, Version, CreatedAtMs, UpdatedAtMs)
+            VALUES (@TenantId, @EventType, @TargetStageId, NULL, 1, 1, @Sequence, 1, @Now, @Now)
             """;
     }
 }

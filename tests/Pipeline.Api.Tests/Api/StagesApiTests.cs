@@ -219,7 +219,7 @@ public sealed class StagesApiTests(DatabaseProvider provider) : ApiTest(provider
     [Test]
     public async Task Delete_WhenTheStageHoldsOnlyAnArchivedOpportunity_Returns409WithTheCounts()
     {
-        var estimation = await Api.StageAsync("Estimation");
+        var estimation = await Api.CreateStageAsync(new { name = "Métré", position = 2 });
         var opportunity = await Api.CreateOpportunityAsync(new { name = "Extension garage", stageId = estimation.Id });
         await ReadAsync<object>(await Api.PostAsync($"/api/v1/opportunities/{opportunity.Id}/archive"));
 
@@ -234,6 +234,20 @@ public sealed class StagesApiTests(DatabaseProvider provider) : ApiTest(provider
     }
 
     [Test]
+    public async Task Delete_AStageAnAutomationRuleTargets_Returns409NamingTheRules()
+    {
+        var estimation = await Api.StageAsync("Estimation");
+        var rules = await ReadAsync<Page<Pipeline.Api.Automation.AutomationRuleDto>>(await Api.GetAsync("/api/v1/automation-rules"));
+        var targeting = rules.Items.Where(r => r.TargetStageId == estimation.Id).Select(r => r.Id).ToList();
+
+        var problem = await ProblemAsync(await Api.DeleteAsync($"/api/v1/stages/{estimation.Id}"), HttpStatusCode.Conflict, "stage-targeted-by-rules");
+
+        Assert.That(problem["ruleIds"]!.AsArray().Select(n => (long)n!), Is.EqualTo(targeting).And.Not.Empty);
+        foreach (var id in targeting) Assert.That((await Api.DeleteAsync($"/api/v1/automation-rules/{id}")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        Assert.That((await Api.DeleteAsync($"/api/v1/stages/{estimation.Id}")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+    }
+
+    [Test]
     public async Task Delete_TheClosingStage_Returns409()
     {
         var closing = await Api.StageAsync("Gagné / Perdu");
@@ -244,7 +258,7 @@ public sealed class StagesApiTests(DatabaseProvider provider) : ApiTest(provider
     [Test]
     public async Task Delete_WithMoveOpportunitiesTo_MovesThemAllWithHistoryAndRule3_ThenDeletes()
     {
-        var estimation = await Api.StageAsync("Estimation");
+        var estimation = await Api.CreateStageAsync(new { name = "Métré", probability = 20, autoProbability = true, position = 2 });
         var devis = await Api.StageAsync("Devis");
         var active = await Api.CreateOpportunityAsync(new { name = "Salle de bain", stageId = estimation.Id });
         var archived = await Api.CreateOpportunityAsync(new { name = "Cuisine", stageId = estimation.Id });
@@ -259,7 +273,7 @@ public sealed class StagesApiTests(DatabaseProvider provider) : ApiTest(provider
             Assert.That((moved.StageId, moved.Probability), Is.EqualTo((devis.Id, 80m)));
             var last = (await Api.HistoryAsync(id)).Last();
             Assert.That((last.Cause, last.FromStageName, last.ToStageName, last.ProbabilityBefore, last.ProbabilityAfter),
-                Is.EqualTo((Pipeline.Api.Rules.HistoryCause.StageDeleted, "Estimation", "Devis", (decimal?)20m, 80m)));
+                Is.EqualTo((Pipeline.Api.Rules.HistoryCause.StageDeleted, "Métré", "Devis", (decimal?)20m, 80m)));
         }
         await ProblemAsync(await Api.GetAsync($"/api/v1/stages/{estimation.Id}"), HttpStatusCode.NotFound, "not-found");
     }
@@ -267,7 +281,7 @@ public sealed class StagesApiTests(DatabaseProvider provider) : ApiTest(provider
     [Test]
     public async Task Delete_MovingToTheClosingStageOrToItself_Returns422AndKeepsTheStage()
     {
-        var estimation = await Api.StageAsync("Estimation");
+        var estimation = await Api.CreateStageAsync(new { name = "Métré", position = 2 });
         var closing = await Api.StageAsync("Gagné / Perdu");
         await Api.CreateOpportunityAsync(new { name = "Velux", stageId = estimation.Id });
 

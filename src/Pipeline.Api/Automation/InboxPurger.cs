@@ -1,0 +1,68 @@
+using Dapper;
+using Microsoft.Extensions.Options;
+using Pipeline.Api.Data;
+
+namespace Pipeline.Api.Automation;
+
+/// <summary>Bound from the <c>Automation</c> section.</summary>
+public sealed class AutomationOptions
+{
+    /// <summary>How long an event id is remembered (redeliveries within it are answered from the inbox).</summary>
+    public TimeSpan InboxRetention { get; set; } = TimeSpan.FromDays(7);
+
+    public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromHours(1);
+
+    public int PurgeBatchSize { get; set; } = 500;
+}
+
+/// <summary>Deletes inbox rows past their retention, in small batches so that writers are never blocked for long.</summary>
+public sealed partial class InboxPurger(ISqlDialect dialect, TimeProvider clock, IOptions<AutomationOptions> options, ILogger<InboxPurger> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.PurgeInterval, clock);
+        do
+        {
+            try
+            {
+                await PurgeAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                PurgeFailed(e);
+            }
+        } while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>Deletes every inbox row older than the retention; returns how many.</summary>
+    public async Task<int> PurgeAsync(CancellationToken ct)
+    {
+        var cutoff = (clock.GetUtcNow() - options.Value.InboxRetention).ToUnixTimeMilliseconds();
+        var total = 0;
+        int deleted;
+        do
+        {
+            await using var connection = dialect.CreateConnection();
+            deleted = await connection.ExecuteAsync(new CommandDefinition(Sql.PurgeBatch(dialect),
+                new { Cutoff = cutoff, Limit = options.Value.PurgeBatchSize }, cancellationToken: ct));
+            total += deleted;
+        } while (deleted == options.Value.PurgeBatchSize);
+        if (total > 0) Purged(total);
+        return total;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Purged {Count} inbox events past their retention")]
+    private partial void Purged(int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Inbox purge failed; it runs again at the next interval")]
+    private partial void PurgeFailed(Exception exception);
+
+    internal static class Sql
+    {
+        public static string PurgeBatch(ISqlDialect dialect) => $"""
+            DELETE FROM InboxEvents
+            WHERE Id IN (SELECT Id FROM InboxEvents WHERE ReceivedAtMs < @Cutoff ORDER BY Id {dialect.LimitClause})
+            """;
+    }
+}

@@ -1,0 +1,136 @@
+using System.ComponentModel.DataAnnotations;
+using System.Data.Common;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Mediator;
+using Microsoft.Extensions.Options;
+using Pipeline.Api.Data;
+using Pipeline.Api.Http;
+using Pipeline.Api.Opportunities;
+using Pipeline.Api.Rules;
+using Pipeline.Api.Tenancy;
+using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
+
+namespace Pipeline.Api.Automation;
+
+/// <summary>A business event another OpenFire module reports.</summary>
+/// <param name="EventId">The sender's unique id for this event: the idempotency key.</param>
+/// <param name="Type">Dotted lower-case event name: `quote.issued`, `estimate.generated`, `technical_visit.scheduled`, `email.sent`…</param>
+/// <param name="OpportunityId">The opportunity it concerns.</param>
+/// <param name="OccurredAt">When it happened at the sender.</param>
+/// <param name="Data">Free JSON object kept with the event (e.g. the quote number).</param>
+public sealed record IngestEvent(
+    [property: Required, StringLength(100, MinimumLength = 1)] string EventId,
+    [property: Required, StringLength(AutomationPolicy.MaxEventTypeLength), RegularExpression(AutomationPolicy.EventTypePattern, ErrorMessage = "type must be a dotted lower-case name such as quote.issued.")] string Type,
+    long OpportunityId,
+    DateTimeOffset OccurredAt,
+    JsonElement? Data = null) : ICommand<EventOutcome>;
+
+public enum EventResult { Moved, Ignored }
+
+/// <summary>What an event did. A replay of the same event answers exactly the same.</summary>
+/// <param name="EventId">The event.</param>
+/// <param name="Outcome">`moved` or `ignored`.</param>
+/// <param name="Reason">Why it was ignored: no_matching_rule, rule_disabled, target_outside_pipeline, target_not_forward, opportunity_closed.</param>
+/// <param name="OpportunityId">The opportunity.</param>
+/// <param name="RuleId">The rule that moved it (or the rule considered, when one was).</param>
+/// <param name="FromStageId">The stage it was in.</param>
+/// <param name="ToStageId">The stage it is in now, when moved.</param>
+/// <param name="Probability">Its probability after the move.</param>
+public sealed record EventOutcome(
+    string EventId, EventResult Outcome, IgnoredReason? Reason, long OpportunityId, long? RuleId, long? FromStageId, long? ToStageId, decimal? Probability)
+{
+    /// <summary>True when this answer was stored by an earlier delivery (not serialised: replays are byte-identical).</summary>
+    [JsonIgnore]
+    public bool Replayed { get; init; }
+}
+
+/// <summary>
+/// Applies an event exactly once: the inbox row (event id, payload fingerprint, answer) is written in the same
+/// transaction as the move. A redelivery returns the stored answer; the same id with another payload is refused.
+/// Two deliveries racing: the loser hits the inbox key, its unit of work runs again and finds the stored answer.
+/// </summary>
+public sealed class IngestEventHandler(
+    OpportunityStore opportunities, AutomationRuleStore rules, DbSession db, Caller caller, IOptions<JsonOptions> json)
+    : ICommandHandler<IngestEvent, EventOutcome>
+{
+    public async ValueTask<EventOutcome> Handle(IngestEvent command, CancellationToken ct)
+    {
+        var payload = Payload(command, json.Value.SerializerOptions);
+        var fingerprint = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(payload)));
+        var stored = await db.QuerySingleOrDefaultAsync<InboxRow>(Sql.Find, new { caller.TenantId, command.EventId }, ct);
+        if (stored is not null)
+        {
+            if (stored.Fingerprint != fingerprint)
+                throw new RuleViolationException(new RuleViolation("event-id-reused",
+                    $"Event '{command.EventId}' was already received with another payload; an event id names one event.", ViolationKind.Unprocessable));
+            return JsonSerializer.Deserialize<EventOutcome>(stored.Response, json.Value.SerializerOptions)! with { Replayed = true };
+        }
+
+        var opportunity = await opportunities.LoadAsync(command.OpportunityId, null, ct);
+        var from = opportunity.StageId;
+        var stages = await opportunities.StagesAsync(ct);
+        var facts = new OpportunityFacts(opportunity.TeamId, opportunity.StageId, opportunity.ProbabilityState.Value,
+            opportunity.ProbabilityState.Source, opportunity.OutcomeValue, opportunity.Active);
+        var decision = AutomationPolicy.Decide(command.Type, facts, (await rules.AllAsync(ct)).Select(r => r.Facts), stages.Select(s => s.Facts).ToList());
+
+        var outcome = decision switch
+        {
+            AutomationDecision.Move move => await MoveAsync(command, opportunity, stages, move, ct),
+            AutomationDecision.Ignore ignore => new EventOutcome(command.EventId, EventResult.Ignored, ignore.Reason, opportunity.Id, ignore.RuleId, from, null, null),
+            _ => throw new InvalidOperationException($"Unknown decision {decision}"),
+        };
+
+        try
+        {
+            await db.ExecuteAsync(Sql.Record, new
+            {
+                caller.TenantId, command.EventId, Fingerprint = fingerprint, EventType = command.Type, Payload = payload,
+                Response = JsonSerializer.Serialize(outcome, json.Value.SerializerOptions), Now = opportunities.Now,
+            }, ct);
+        }
+        catch (DbException e) when (db.Dialect.IsUniqueViolation(e))
+        {
+            // Another delivery of this event committed first: run again and answer what it stored.
+            throw new ConcurrentUpdateException($"Event {command.EventId}");
+        }
+        return outcome;
+    }
+
+    private async Task<EventOutcome> MoveAsync(
+        IngestEvent command, OpportunityRow opportunity, IReadOnlyList<Stages.StageRow> stages, AutomationDecision.Move move, CancellationToken ct)
+    {
+        var from = opportunity.StageId;
+        var target = stages.Single(s => s.Id == move.Target.Id);
+        await opportunities.EnterAsync(opportunity, stages, target, HistoryCause.Automation, ct, move.Rule.Id, command.EventId);
+        return new EventOutcome(command.EventId, EventResult.Moved, null, opportunity.Id, move.Rule.Id, from, target.Id,
+            Probability.FromHundredths(opportunity.ProbabilityBp));
+    }
+
+    /// <summary>The event as fingerprinted and kept: the same instant in another offset is the same event.</summary>
+    private static string Payload(IngestEvent e, JsonSerializerOptions options) => JsonSerializer.Serialize(new
+    {
+        type = e.Type,
+        opportunityId = e.OpportunityId,
+        occurredAt = e.OccurredAt.ToUniversalTime(),
+        data = e.Data,
+    }, options);
+
+    private sealed class InboxRow
+    {
+        public string Fingerprint { get; init; } = "";
+        public string Response { get; init; } = "";
+    }
+
+    internal static class Sql
+    {
+        public const string Find = "SELECT Fingerprint, Response FROM InboxEvents WHERE TenantId = @TenantId AND EventId = @EventId";
+
+        public const string Record = """
+            INSERT INTO InboxEvents (TenantId, EventId, Fingerprint, EventType, Payload, Response, ReceivedAtMs)
+            VALUES (@TenantId, @EventId, @Fingerprint, @EventType, @Payload, @Response, @Now)
+            """;
+    }
+}
