@@ -8,6 +8,7 @@ using Pipeline.Api.Data.Sqlite;
 using Pipeline.Api.Data.SqlServer;
 using Pipeline.Api.Http;
 using Pipeline.Api.Opportunities;
+using Pipeline.Api.Reports;
 using Pipeline.Api.Stages;
 using Pipeline.Api.Tenancy;
 
@@ -29,8 +30,9 @@ builder.Services.AddMediator(options =>
     options.ServiceLifetime = ServiceLifetime.Scoped;
     options.PipelineBehaviors = [typeof(LoggingBehavior<,>), typeof(TransactionBehavior<,>)];
 });
-builder.Services.AddScoped<StageStore>().AddScoped<StageEditor>().AddScoped<StageQueries>();
+builder.Services.AddScoped<StageStore>().AddScoped<StageEditor>().AddScoped<StageQueries>().AddScoped<StageAuditLog>().AddScoped<StageAuditQueries>();
 builder.Services.AddScoped<OpportunityStore>().AddScoped<OpportunityQueries>();
+builder.Services.AddScoped<BoardQueries>().AddScoped<ReportQueries>();
 builder.Services.AddScoped<AutomationRuleStore>().AddSingleton<AutomationTelemetry>();
 
 // Automation: the inbox remembers event ids for a retention period; a background service purges older ones.
@@ -84,6 +86,7 @@ var api = app.MapGroup("/api/v1")
 api.MapStagesApi();
 api.MapOpportunitiesApi();
 api.MapAutomationApi();
+api.MapReportsApi();
 
 app.Run();
 

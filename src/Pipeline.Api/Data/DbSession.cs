@@ -21,17 +21,29 @@ public sealed class DbSession(ISqlDialect dialect)
     private CommandDefinition Command(string sql, object? parameters, CancellationToken ct) =>
         new(sql, parameters, _transaction ?? throw new InvalidOperationException("No unit of work is open: send this command through the mediator."), cancellationToken: ct);
 
-    public Task<IEnumerable<T>> QueryAsync<T>(string sql, object? parameters, CancellationToken ct) =>
-        _connection!.QueryAsync<T>(Command(sql, parameters, ct));
+    public async Task<IEnumerable<T>> QueryAsync<T>(string sql, object? parameters, CancellationToken ct)
+    {
+        using var activity = DbTelemetry.Start(dialect, sql);
+        return await _connection!.QueryAsync<T>(Command(sql, parameters, ct));
+    }
 
-    public Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? parameters, CancellationToken ct) =>
-        _connection!.QuerySingleOrDefaultAsync<T>(Command(sql, parameters, ct));
+    public async Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? parameters, CancellationToken ct)
+    {
+        using var activity = DbTelemetry.Start(dialect, sql);
+        return await _connection!.QuerySingleOrDefaultAsync<T>(Command(sql, parameters, ct));
+    }
 
-    public Task<T> ExecuteScalarAsync<T>(string sql, object? parameters, CancellationToken ct) =>
-        _connection!.ExecuteScalarAsync<T>(Command(sql, parameters, ct))!;
+    public async Task<T> ExecuteScalarAsync<T>(string sql, object? parameters, CancellationToken ct)
+    {
+        using var activity = DbTelemetry.Start(dialect, sql);
+        return (await _connection!.ExecuteScalarAsync<T>(Command(sql, parameters, ct)))!;
+    }
 
-    public Task<int> ExecuteAsync(string sql, object? parameters, CancellationToken ct) =>
-        _connection!.ExecuteAsync(Command(sql, parameters, ct));
+    public async Task<int> ExecuteAsync(string sql, object? parameters, CancellationToken ct)
+    {
+        using var activity = DbTelemetry.Start(dialect, sql);
+        return await _connection!.ExecuteAsync(Command(sql, parameters, ct));
+    }
 
     /// <summary>Runs an INSERT and returns the identity it produced.</summary>
     public Task<long> InsertAsync(string insertSql, object parameters, CancellationToken ct) =>

@@ -22,19 +22,46 @@ public static class Paging
     };
 
     /// <summary>The id after which the page starts (0 for the first page).</summary>
-    public static long After(string? cursor)
+    public static long After(string? cursor) =>
+        string.IsNullOrEmpty(cursor) ? 0
+        : long.TryParse(Decode(cursor), out var id) && id > 0 ? id
+        : throw InvalidCursor();
+
+    /// <summary>A composite keyset position (e.g. a time and an id), encoded in one opaque cursor.</summary>
+    public static (long First, long Second)? AfterPair(string? cursor)
     {
-        if (string.IsNullOrEmpty(cursor)) return 0;
-        var bytes = new byte[Base64Url.GetMaxDecodedLength(cursor.Length)];
-        return Base64Url.TryDecodeFromChars(cursor, bytes, out var written)
-               && long.TryParse(bytes.AsSpan(0, written), out var id) && id > 0
-            ? id
-            : throw new BadRequestException("cursor", "cursor is not one this service issued; pass back nextCursor unchanged.");
+        if (string.IsNullOrEmpty(cursor)) return null;
+        return Decode(cursor)?.Split('.') is [var a, var b] && long.TryParse(a, out var first) && long.TryParse(b, out var second)
+            ? (first, second)
+            : throw InvalidCursor();
     }
+
+    private static string? Decode(string cursor)
+    {
+        try
+        {
+            var bytes = new byte[Base64Url.GetMaxDecodedLength(cursor.Length)];
+            return Base64Url.TryDecodeFromChars(cursor, bytes, out var written) ? System.Text.Encoding.ASCII.GetString(bytes, 0, written) : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    private static BadRequestException InvalidCursor() =>
+        new("cursor", "cursor is not one this service issued; pass back nextCursor unchanged.");
+
+    public static Page<T> OfPair<T>(IReadOnlyList<T> rowsPlusOne, int limit, Func<T, (long, long)> key) =>
+        rowsPlusOne.Count > limit
+            ? new Page<T>(rowsPlusOne.Take(limit).ToList(), Encode($"{key(rowsPlusOne[limit - 1]).Item1}.{key(rowsPlusOne[limit - 1]).Item2}"))
+            : new Page<T>(rowsPlusOne, null);
+
+    private static string Encode(string position) => Base64Url.EncodeToString(System.Text.Encoding.ASCII.GetBytes(position));
 
     /// <summary>Cuts the one extra row fetched to know whether another page follows.</summary>
     public static Page<T> Of<T>(IReadOnlyList<T> rowsPlusOne, int limit, Func<T, long> id) =>
         rowsPlusOne.Count > limit
-            ? new Page<T>(rowsPlusOne.Take(limit).ToList(), Base64Url.EncodeToString(System.Text.Encoding.ASCII.GetBytes(id(rowsPlusOne[limit - 1]).ToString())))
+            ? new Page<T>(rowsPlusOne.Take(limit).ToList(), Encode(id(rowsPlusOne[limit - 1]).ToString()))
             : new Page<T>(rowsPlusOne, null);
 }

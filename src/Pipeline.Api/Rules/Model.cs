@@ -9,7 +9,8 @@ public sealed record StageFacts(
     bool Folded,
     decimal? Probability,
     bool AutoProbability,
-    bool IsClosing);
+    bool IsClosing,
+    int RottingDays = 0);
 
 public enum Outcome { Open, Won, Lost }
 

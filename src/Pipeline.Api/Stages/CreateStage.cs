@@ -13,6 +13,7 @@ namespace Pipeline.Api.Stages;
 /// <param name="Folded">Collapsed in the kanban.</param>
 /// <param name="Probability">Probability of success, 0.00–100.00; defaults to 0.</param>
 /// <param name="AutoProbability">Entering the stage sets the opportunity's probability; defaults to false.</param>
+/// <param name="RottingDays">Days after which an opportunity in the stage is stale; 0 (default) turns it off.</param>
 /// <param name="Position">1-based place in the team's pipeline; by default just before the closing stage.</param>
 public sealed record CreateStage(
     [property: Required, StringLength(StageNames.MaxLength, MinimumLength = 1)] string Name,
@@ -20,9 +21,10 @@ public sealed record CreateStage(
     bool Folded = false,
     [property: Percentage] decimal Probability = 0m,
     bool AutoProbability = false,
+    [property: Range(0, StageRules.MaxRottingDays)] int RottingDays = 0,
     [property: Range(1, 1000)] int? Position = null) : ICommand<StageDto>;
 
-public sealed class CreateStageHandler(StageStore store, DbSession db, Caller caller) : ICommandHandler<CreateStage, StageDto>
+public sealed class CreateStageHandler(StageStore store, StageAuditLog audit, DbSession db, Caller caller) : ICommandHandler<CreateStage, StageDto>
 {
     public async ValueTask<StageDto> Handle(CreateStage command, CancellationToken ct)
     {
@@ -42,12 +44,14 @@ public sealed class CreateStageHandler(StageStore store, DbSession db, Caller ca
             Folded = command.Folded,
             ProbabilityBp = Probability.ToHundredths(command.Probability),
             AutoProbability = command.AutoProbability,
+            RottingDays = command.RottingDays,
             Version = 1,
         };
         row.Id = await db.InsertAsync(Sql.Insert, new
         {
-            caller.TenantId, row.Name, row.Sequence, row.TeamId, row.Folded, row.ProbabilityBp, row.AutoProbability, Now = now,
+            caller.TenantId, row.Name, row.Sequence, row.TeamId, row.Folded, row.ProbabilityBp, row.AutoProbability, row.RottingDays, Now = now,
         }, ct);
+        await audit.RecordAsync(row, StageAuditAction.Created, null, StageAuditLog.Snapshot(row), ct);
         return row.ToDto();
     }
 
@@ -59,8 +63,8 @@ public sealed class CreateStageHandler(StageStore store, DbSession db, Caller ca
             """;
 
         public const string Insert = """
-            INSERT INTO Stages (TenantId, Name, Sequence, TeamId, Folded, ProbabilityBp, AutoProbability, IsClosing, Version, CreatedAtMs, UpdatedAtMs)
-            VALUES (@TenantId, @Name, @Sequence, @TeamId, @Folded, @ProbabilityBp, @AutoProbability, 0, 1, @Now, @Now);
+            INSERT INTO Stages (TenantId, Name, Sequence, TeamId, Folded, ProbabilityBp, AutoProbability, IsClosing, RottingDays, Version, CreatedAtMs, UpdatedAtMs)
+            VALUES (@TenantId, @Name, @Sequence, @TeamId, @Folded, @ProbabilityBp, @AutoProbability, 0, @RottingDays, 1, @Now, @Now);
             """;
     }
 }

@@ -14,7 +14,7 @@ namespace Pipeline.Api.Stages;
 /// </summary>
 public sealed record DeleteStage(long StageId, long? ExpectedVersion, long? MoveOpportunitiesTo) : ICommand<Unit>;
 
-public sealed class DeleteStageHandler(StageStore store, DbSession db, Caller caller) : ICommandHandler<DeleteStage, Unit>
+public sealed class DeleteStageHandler(StageStore store, StageAuditLog audit, DbSession db, Caller caller) : ICommandHandler<DeleteStage, Unit>
 {
     public async ValueTask<Unit> Handle(DeleteStage command, CancellationToken ct)
     {
@@ -49,6 +49,7 @@ public sealed class DeleteStageHandler(StageStore store, DbSession db, Caller ca
             var counts = await CountAsync(stage.Id, ct);
             throw new RuleViolationException(DeletionGuard.NotEmpty(stage.Facts, counts.Active, counts.Archived));
         }
+        await audit.RecordAsync(stage, StageAuditAction.Deleted, StageAuditLog.Snapshot(stage), null, ct);
         return Unit.Value;
     }
 

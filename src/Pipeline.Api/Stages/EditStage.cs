@@ -11,12 +11,14 @@ namespace Pipeline.Api.Stages;
 /// <param name="Folded">Collapse the column in the kanban.</param>
 /// <param name="AutoProbability">Entering the stage sets the opportunity's probability.</param>
 /// <param name="Probability">The stage's probability of success, 0.00–100.00.</param>
+/// <param name="RottingDays">Days after which an opportunity in the stage is stale; 0 turns it off.</param>
 public sealed record EditStageBody(
     [property: StringLength(StageNames.MaxLength, MinimumLength = 1)] string? Name = null,
     Optional<long?> TeamId = default,
     bool? Folded = null,
     bool? AutoProbability = null,
-    [property: Percentage] decimal? Probability = null);
+    [property: Percentage] decimal? Probability = null,
+    [property: Range(0, StageRules.MaxRottingDays)] int? RottingDays = null);
 
 public sealed record EditStage(long StageId, long? ExpectedVersion, StageChanges Changes) : ICommand<StageDto>;
 
@@ -26,7 +28,8 @@ public sealed record StageChanges(
     Optional<long?> TeamId = default,
     bool? Folded = null,
     bool? AutoProbability = null,
-    decimal? Probability = null)
+    decimal? Probability = null,
+    int? RottingDays = null)
 {
     public bool TouchesProbability => AutoProbability is not null || Probability is not null;
 }
@@ -42,7 +45,7 @@ public sealed class EditStageHandler(StageEditor editor) : ICommandHandler<EditS
 /// rule 5's invariant: when the result is an auto stage, its opportunities follow its probability.
 /// RenameStage, FoldStage, SetProbability and the PATCH form all come through here.
 /// </summary>
-public sealed class StageEditor(StageStore store)
+public sealed class StageEditor(StageStore store, StageAuditLog audit)
 {
     public async ValueTask<StageDto> ApplyAsync(long stageId, long? expectedVersion, StageChanges changes, CancellationToken ct)
     {
@@ -51,6 +54,7 @@ public sealed class StageEditor(StageStore store)
         var stage = StageStore.Find(all, stageId);
         ETags.Check(expectedVersion, stage.Version, "stage");
         var before = stage.Facts;
+        var snapshot = StageAuditLog.Snapshot(stage);
 
         var name = changes.Name is { } n ? StageNames.Normalize(n) : stage.Name;
         if (name.Length == 0) throw new BadRequestException("name", "name must not be blank.");
@@ -67,10 +71,12 @@ public sealed class StageEditor(StageStore store)
         stage.Folded = changes.Folded ?? stage.Folded;
         stage.AutoProbability = changes.AutoProbability ?? stage.AutoProbability;
         stage.ProbabilityBp = changes.Probability is { } p ? Probability.ToHundredths(p) : stage.ProbabilityBp;
+        stage.RottingDays = changes.RottingDays ?? stage.RottingDays;
         if (stage.Facts == before) return stage.ToDto() with { Reassigned = 0 };
 
         await store.UpdateAsync(stage, ct);
         stage.Version++;
+        await audit.RecordAsync(stage, StageAuditAction.Updated, snapshot, StageAuditLog.Snapshot(stage), ct);
         var reassigned = changes.TouchesProbability ? await store.ReassignAsync(stage, ct) : 0;
         return stage.ToDto() with { Reassigned = reassigned };
     }

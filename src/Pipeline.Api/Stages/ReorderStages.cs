@@ -14,7 +14,7 @@ public sealed record ReorderStages(
     [property: Required, MinLength(1), MaxLength(200)] IReadOnlyList<long> StageIds,
     long? TeamId = null) : ICommand<ListOf<StageDto>>;
 
-public sealed class ReorderStagesHandler(StageStore store, DbSession db, Caller caller) : ICommandHandler<ReorderStages, ListOf<StageDto>>
+public sealed class ReorderStagesHandler(StageStore store, StageAuditLog audit, DbSession db, Caller caller) : ICommandHandler<ReorderStages, ListOf<StageDto>>
 {
     public async ValueTask<ListOf<StageDto>> Handle(ReorderStages command, CancellationToken ct)
     {
@@ -24,11 +24,18 @@ public sealed class ReorderStagesHandler(StageStore store, DbSession db, Caller 
         var moves = StageOrder.Reorder(pipeline, command.StageIds);
         var now = store.Now;
         await db.ExecuteAsync(Sql.SetSequence, moves.Select(m => new { caller.TenantId, Id = m.StageId, m.Sequence, Now = now }), ct);
+        foreach (var (stageId, sequence) in moves)
+        {
+            var stage = StageStore.Find(all, stageId);
+            var snapshot = StageAuditLog.Snapshot(stage);
+            stage.Sequence = sequence;
+            await audit.RecordAsync(stage, StageAuditAction.Reordered, snapshot, StageAuditLog.Snapshot(stage), ct);
+        }
 
         var moved = moves.ToDictionary(m => m.StageId, m => m.Sequence);
         return new ListOf<StageDto>(command.StageIds
             .Select(id => StageStore.Find(all, id))
-            .Select(s => moved.TryGetValue(s.Id, out var seq) ? s.ToDto() with { Sequence = seq, Version = s.Version + 1 } : s.ToDto())
+            .Select(s => moved.ContainsKey(s.Id) ? s.ToDto() with { Version = s.Version + 1 } : s.ToDto())
             .ToList());
     }
 

@@ -12,6 +12,7 @@ namespace Pipeline.Api.Stages;
 /// <param name="Probability">Probability of success (0.00–100.00) of its opportunities; null for the closing stage.</param>
 /// <param name="AutoProbability">Entering the stage sets the opportunity's probability to the stage's.</param>
 /// <param name="IsClosing">The won / lost stage: its probability comes from each opportunity's outcome.</param>
+/// <param name="RottingDays">After this many days in the stage an opportunity is stale ("rotting"); 0 turns it off.</param>
 /// <param name="Version">Concurrency version, also served as the strong ETag.</param>
 /// <param name="Reassigned">Only in the answer to a probability change: how many opportunities took the new probability.</param>
 public sealed record StageDto(
@@ -23,6 +24,7 @@ public sealed record StageDto(
     decimal? Probability,
     bool AutoProbability,
     bool IsClosing,
+    int RottingDays,
     long Version,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Reassigned = null) : Http.IVersioned;
 
@@ -37,13 +39,14 @@ public sealed class StageRow
     public int? ProbabilityBp { get; set; }
     public bool AutoProbability { get; set; }
     public bool IsClosing { get; init; }
+    public int RottingDays { get; set; }
     public long Version { get; set; }
 
     public decimal? Probability => ProbabilityBp is { } bp ? Rules.Probability.FromHundredths(bp) : null;
 
-    public StageFacts Facts => new(Id, Name, Sequence, TeamId, Folded, Probability, AutoProbability, IsClosing);
+    public StageFacts Facts => new(Id, Name, Sequence, TeamId, Folded, Probability, AutoProbability, IsClosing, RottingDays);
 
-    public StageDto ToDto() => new(Id, Name, Sequence, TeamId, Folded, Probability, AutoProbability, IsClosing, Version);
+    public StageDto ToDto() => new(Id, Name, Sequence, TeamId, Folded, Probability, AutoProbability, IsClosing, RottingDays, Version);
 
-    public const string Columns = "Id, Name, Sequence, TeamId, Folded, ProbabilityBp, AutoProbability, IsClosing, Version";
+    public const string Columns = "Id, Name, Sequence, TeamId, Folded, ProbabilityBp, AutoProbability, IsClosing, RottingDays, Version";
 }

@@ -40,6 +40,7 @@ public sealed class StageStore(DbSession db, Caller caller, TimeProvider clock)
             stage.Folded,
             stage.ProbabilityBp,
             stage.AutoProbability,
+            stage.RottingDays,
             Now,
         }, ct);
 
@@ -60,7 +61,7 @@ public sealed class StageStore(DbSession db, Caller caller, TimeProvider clock)
         public const string Update = """
             UPDATE Stages
             SET Name = @Name, TeamId = @TeamId, Folded = @Folded, ProbabilityBp = @ProbabilityBp,
-                AutoProbability = @AutoProbability, Version = Version + 1, UpdatedAtMs = @Now
+                AutoProbability = @AutoProbability, RottingDays = @RottingDays, Version = Version + 1, UpdatedAtMs = @Now
             WHERE TenantId = @TenantId AND Id = @Id
             """;
 

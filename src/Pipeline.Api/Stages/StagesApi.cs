@@ -17,6 +17,12 @@ public static class StagesApi
             .ProducesValidationProblem();
         stages.MapGet("/{id:long}", GetStage).WithName(nameof(GetStage))
             .WithSummary("Get a stage").ProducesProblem(404);
+        stages.MapGet("/audit", ListStageAudit).WithName(nameof(ListStageAudit))
+            .WithSummary("Audit of every stage change").WithDescription("Who changed which stage, when, and the values before and after; newest first, paged.")
+            .ProducesValidationProblem();
+        stages.MapGet("/{id:long}/audit", GetStageAudit).WithName(nameof(GetStageAudit))
+            .WithSummary("Audit of one stage").WithDescription("Also for a stage since deleted; newest first, paged.")
+            .ProducesValidationProblem();
 
         var admin = stages.MapGroup("/").RequireAuthorization(Scopes.Admin);
         admin.MapPost("/", CreateStage).WithName(nameof(CreateStage))
@@ -48,6 +54,21 @@ public static class StagesApi
     public static async Task<Ok<StageDto>> GetStage(long id, StageQueries stages, HttpResponse response, CancellationToken ct) =>
         response.Versioned(await stages.GetAsync(id, ct));
 
+    /// <param name="cursor">`nextCursor` of the previous page.</param>
+    /// <param name="limit">Page size, 1–100 (default 50).</param>
+    /// <param name="audit">Read side.</param>
+    /// <param name="ct">Request aborted.</param>
+    public static async Task<Ok<Page<StageAuditEntryDto>>> ListStageAudit(string? cursor, int? limit, StageAuditQueries audit, CancellationToken ct) =>
+        TypedResults.Ok(await audit.ListAsync(null, cursor, limit, ct));
+
+    /// <param name="id">The stage.</param>
+    /// <param name="cursor">`nextCursor` of the previous page.</param>
+    /// <param name="limit">Page size, 1–100 (default 50).</param>
+    /// <param name="audit">Read side.</param>
+    /// <param name="ct">Request aborted.</param>
+    public static async Task<Ok<Page<StageAuditEntryDto>>> GetStageAudit(long id, string? cursor, int? limit, StageAuditQueries audit, CancellationToken ct) =>
+        TypedResults.Ok(await audit.ListAsync(id, cursor, limit, ct));
+
     public static async Task<Created<StageDto>> CreateStage(CreateStage body, IMediator mediator, HttpResponse response, CancellationToken ct)
     {
         var stage = await mediator.Send(body, ct);
@@ -68,7 +89,7 @@ public static class StagesApi
 
     public static async Task<Ok<StageDto>> EditStage(long id, EditStageBody body, IMediator mediator, HttpContext http, CancellationToken ct) =>
         http.Response.Versioned(await mediator.Send(new EditStage(id, ETags.ExpectedVersion(http.Request),
-            new StageChanges(body.Name, body.TeamId, body.Folded, body.AutoProbability, body.Probability)), ct));
+            new StageChanges(body.Name, body.TeamId, body.Folded, body.AutoProbability, body.Probability, body.RottingDays)), ct));
 
     public static async Task<NoContent> DeleteStage(long id, long? moveOpportunitiesTo, IMediator mediator, HttpRequest request, CancellationToken ct)
     {

@@ -28,8 +28,15 @@ public sealed class SqlServerTextTests
         yield return new TestCaseData(Dialect.SelectInsertedId).SetName("SqlServerDialect.SelectInsertedId");
     }
 
-    /// <summary>INSERTs run with the dialect's identity query appended, as DbSession.InsertAsync sends them.</summary>
-    private static string Render(string sql, string name) => name.StartsWith("Insert", StringComparison.Ordinal) ? sql + "\n" + Dialect.SelectInsertedId : sql;
+    /// <summary>
+    /// The text as SQL Server receives it: Dapper expands a list parameter (<c>IN @Ids</c>) to <c>IN (@Ids1, @Ids2, …)</c>,
+    /// and INSERTs run with the dialect's identity query appended, as DbSession.InsertAsync sends them.
+    /// </summary>
+    private static string Render(string sql, string name)
+    {
+        sql = System.Text.RegularExpressions.Regex.Replace(sql, @"\bIN @(\w+)", "IN (@${1}1, @${1}2)");
+        return name.StartsWith("Insert", StringComparison.Ordinal) ? sql + "\n" + Dialect.SelectInsertedId : sql;
+    }
 
     [TestCaseSource(nameof(Statements))]
     public void Statement_ParsesAsTSql(string sql) => AssertParses(sql);

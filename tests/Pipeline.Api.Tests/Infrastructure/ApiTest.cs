@@ -8,7 +8,7 @@ namespace Pipeline.Api.Tests.Infrastructure;
 /// </summary>
 [TestFixture(DatabaseProvider.Sqlite)]
 [TestFixture(DatabaseProvider.SqlServer)]
-public abstract class ApiTest(DatabaseProvider provider)
+public abstract class ApiTest(DatabaseProvider provider, bool fakeClock = false)
 {
     protected PipelineApp App { get; private set; } = null!;
     protected string Tenant { get; private set; } = "";
@@ -20,7 +20,7 @@ public abstract class ApiTest(DatabaseProvider provider)
     public async Task StartApp()
     {
         PipelineApps.RequireEngine(provider);
-        App = await PipelineApps.GetAsync(provider);
+        App = await PipelineApps.GetAsync(provider, fakeClock);
     }
 
     [SetUp]

@@ -3,16 +3,21 @@ using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.SqlClient;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Pipeline.Api.Data;
 using Testcontainers.MsSql;
 
 namespace Pipeline.Api.Tests.Infrastructure;
 
 /// <summary>The real service in-process, on a real database of the given engine, trusting the test token key.</summary>
-public sealed class PipelineApp(DatabaseProvider provider, string connectionString) : WebApplicationFactory<Program>
+public sealed class PipelineApp(DatabaseProvider provider, string connectionString, FakeTimeProvider? clock = null) : WebApplicationFactory<Program>
 {
     public DatabaseProvider Provider => provider;
     public string ConnectionString => connectionString;
+
+    /// <summary>The app's clock when it runs on a fake one (time is the one thing tests may fake).</summary>
+    public FakeTimeProvider Clock => clock ?? throw new InvalidOperationException("This app runs on the system clock.");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -24,6 +29,7 @@ public sealed class PipelineApp(DatabaseProvider provider, string connectionStri
         builder.UseSetting("Authentication:Schemes:Bearer:SigningKeys:0:Issuer", Tokens.Issuer);
         builder.UseSetting("Authentication:Schemes:Bearer:SigningKeys:0:Value", Tokens.KeyBase64);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        if (clock is not null) builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(clock));
     }
 
     /// <summary>A client whose every request carries a token for <paramref name="tenant"/> with these scopes.</summary>
@@ -40,11 +46,21 @@ public sealed class PipelineApp(DatabaseProvider provider, string connectionStri
 /// <summary>One app per engine for the whole run; tests isolate themselves by using a fresh tenant each.</summary>
 public static class PipelineApps
 {
-    private static readonly ConcurrentDictionary<DatabaseProvider, Lazy<Task<PipelineApp>>> Apps = new();
+    private static readonly ConcurrentDictionary<(DatabaseProvider, bool), Lazy<Task<PipelineApp>>> Apps = new();
     private static readonly List<IAsyncDisposable> Resources = [];
 
-    public static Task<PipelineApp> GetAsync(DatabaseProvider provider) =>
-        Apps.GetOrAdd(provider, p => new Lazy<Task<PipelineApp>>(() => StartAsync(p))).Value;
+    /// <summary>One SQL Server container per run; each app gets a database of its own in it.</summary>
+    private static readonly Lazy<Task<MsSqlContainer>> SqlServerContainer = new(async () =>
+    {
+        var container = new MsSqlBuilder(Environment.GetEnvironmentVariable("MSSQL_IMAGE") ?? "mcr.microsoft.com/mssql/server:2022-latest").Build();
+        await container.StartAsync();
+        lock (Resources) Resources.Add(container);
+        return container;
+    });
+
+    /// <summary>The shared app of an engine; with <paramref name="fakeClock"/>, a second one whose clock the tests move.</summary>
+    public static Task<PipelineApp> GetAsync(DatabaseProvider provider, bool fakeClock = false) =>
+        Apps.GetOrAdd((provider, fakeClock), key => new Lazy<Task<PipelineApp>>(() => StartAsync(key.Item1, key.Item2))).Value;
 
     /// <summary>Skips (or, with PIPELINE_REQUIRE_SQLSERVER=1, fails) when the engine cannot run on this machine.</summary>
     public static void RequireEngine(DatabaseProvider provider)
@@ -54,21 +70,21 @@ public static class PipelineApps
         Assert.Ignore(why);
     }
 
-    private static async Task<PipelineApp> StartAsync(DatabaseProvider provider)
+    private static async Task<PipelineApp> StartAsync(DatabaseProvider provider, bool fakeClock)
     {
+        var clock = fakeClock ? new FakeTimeProvider(new DateTimeOffset(2026, 1, 5, 8, 0, 0, TimeSpan.Zero)) : null;
         PipelineApp app;
         if (provider == DatabaseProvider.SqlServer)
         {
-            var container = new MsSqlBuilder(Environment.GetEnvironmentVariable("MSSQL_IMAGE") ?? "mcr.microsoft.com/mssql/server:2022-latest").Build();
-            await container.StartAsync();
-            lock (Resources) Resources.Add(container);
-            var connectionString = new SqlConnectionStringBuilder(container.GetConnectionString()) { InitialCatalog = "pipeline" }.ConnectionString;
-            app = new PipelineApp(provider, connectionString);
+            var container = await SqlServerContainer.Value;
+            var database = fakeClock ? "pipeline_clock" : "pipeline";
+            var connectionString = new SqlConnectionStringBuilder(container.GetConnectionString()) { InitialCatalog = database }.ConnectionString;
+            app = new PipelineApp(provider, connectionString, clock);
         }
         else
         {
             var file = Path.Combine(Path.GetTempPath(), $"pipeline-tests-{Guid.NewGuid():N}.db");
-            app = new PipelineApp(provider, $"Data Source={file}");
+            app = new PipelineApp(provider, $"Data Source={file}", clock);
         }
         lock (Resources) Resources.Insert(0, app);
         app.StartServer();

@@ -1,0 +1,178 @@
+using Pipeline.Api.Data;
+using Pipeline.Api.Http;
+using Pipeline.Api.Rules;
+using Pipeline.Api.Stages;
+using Pipeline.Api.Tenancy;
+
+namespace Pipeline.Api.Reports;
+
+/// <summary>An opportunity as a kanban card.</summary>
+/// <param name="Id">Opportunity id.</param>
+/// <param name="Name">Its name.</param>
+/// <param name="TeamId">Its team.</param>
+/// <param name="Probability">Probability of success.</param>
+/// <param name="ProbabilitySource">`stage` or `manual`.</param>
+/// <param name="ExpectedRevenue">Expected revenue.</param>
+/// <param name="Outcome">`open`, or `won` in the closing column.</param>
+/// <param name="StageChangedAt">When it entered the column.</param>
+/// <param name="ExternalRef">The calling module's reference.</param>
+/// <param name="Stale">It has been in the column longer than the column's rotting days.</param>
+/// <param name="Version">Its version (the ETag a move may send as If-Match).</param>
+public sealed record BoardCard(
+    long Id, string Name, long? TeamId, decimal Probability, ProbabilitySource ProbabilitySource, decimal ExpectedRevenue,
+    Outcome Outcome, DateTimeOffset StageChangedAt, string? ExternalRef, bool Stale, long Version);
+
+/// <summary>A kanban column with its totals and, unless folded, its first cards.</summary>
+/// <param name="Id">Stage id.</param>
+/// <param name="Name">Stage name.</param>
+/// <param name="Sequence">Order key.</param>
+/// <param name="Folded">Folded columns show totals and no cards.</param>
+/// <param name="IsClosing">The won / lost column (it counts won opportunities; lost ones are archived).</param>
+/// <param name="Probability">The stage's probability.</param>
+/// <param name="RottingDays">Days after which a card is stale; 0 when off.</param>
+/// <param name="Count">Active opportunities in the column.</param>
+/// <param name="ExpectedRevenue">Their expected revenue.</param>
+/// <param name="WeightedRevenue">Σ revenue × probability, exact to the cent.</param>
+/// <param name="StaleCount">How many are stale.</param>
+/// <param name="Cards">The first cards, oldest first (none when folded).</param>
+/// <param name="NextCursor">For GET /api/v1/pipeline/stages/{id}/cards, when the column has more cards.</param>
+public sealed record BoardColumn(
+    long Id, string Name, int Sequence, bool Folded, bool IsClosing, decimal? Probability, int RottingDays,
+    long Count, decimal ExpectedRevenue, decimal WeightedRevenue, long StaleCount, IReadOnlyList<BoardCard> Cards, string? NextCursor);
+
+/// <summary>The kanban in one call.</summary>
+/// <param name="TeamId">The team whose pipeline this is; absent for every stage and every opportunity.</param>
+/// <param name="Columns">The columns in order.</param>
+/// <param name="Count">Active opportunities on the board.</param>
+/// <param name="ExpectedRevenue">Their expected revenue.</param>
+/// <param name="WeightedRevenue">Σ revenue × probability over the board, exact to the cent.</param>
+public sealed record Board(long? TeamId, IReadOnlyList<BoardColumn> Columns, long Count, decimal ExpectedRevenue, decimal WeightedRevenue);
+
+/// <summary>Per stage and probability: sums of whole cents, weighted in exact decimal arithmetic afterwards.</summary>
+public sealed class StageTotalsRow
+{
+    public long StageId { get; init; }
+    public int ProbabilityBp { get; init; }
+    public long Count { get; init; }
+    public long RevenueCents { get; init; }
+    public long Stale { get; init; }
+}
+
+/// <summary>
+/// The board and the totals the reports share. A fixed number of statements whatever the board's size: the
+/// stages, the totals of every column (one GROUP BY), and the first cards of every unfolded column (one
+/// windowed query).
+/// </summary>
+public sealed class BoardQueries(Reads reads, Caller caller, TimeProvider clock)
+{
+    public const int DefaultCards = 20;
+    public const int MaxCards = 100;
+
+    public long Now => clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    public async Task<Board> BoardAsync(long? teamId, int? cardsPerStage, CancellationToken ct)
+    {
+        var perStage = cardsPerStage switch
+        {
+            null => DefaultCards,
+            < 1 or > MaxCards => throw new BadRequestException("cardsPerStage", $"cardsPerStage must be between 1 and {MaxCards}."),
+            { } n => n,
+        };
+        var now = Now;
+        var stages = await StagesAsync(teamId, ct);
+        var totals = await TotalsAsync(teamId, now, ct);
+        var unfolded = stages.Where(s => !s.Folded).Select(s => s.Id).ToList();
+        var cards = unfolded.Count == 0
+            ? []
+            : await reads.QueryAsync<CardRow>(Sql.FirstCards, new { caller.TenantId, TeamId = teamId, StageIds = unfolded, PerStage = perStage + 1 }, ct);
+        var cardsByStage = cards.ToLookup(c => c.StageId);
+
+        var columns = stages.Select(stage =>
+        {
+            var t = totals.Where(x => x.StageId == stage.Id).ToList();
+            var page = stage.Folded
+                ? new Page<BoardCard>([], null)
+                : Paging.Of(cardsByStage[stage.Id].OrderBy(c => c.Id).Select(c => c.ToCard(stage, now)).ToList(), perStage, c => c.Id);
+            return new BoardColumn(stage.Id, stage.Name, stage.Sequence, stage.Folded, stage.IsClosing, stage.Probability, stage.RottingDays,
+                t.Sum(x => x.Count), Revenue(t), Weighted(t), t.Sum(x => x.Stale), page.Items, page.NextCursor);
+        }).ToList();
+        var onBoard = totals.Where(t => stages.Any(s => s.Id == t.StageId)).ToList();
+        return new Board(teamId, columns, onBoard.Sum(t => t.Count), Revenue(onBoard), Weighted(onBoard));
+    }
+
+    /// <summary>More cards of one column, after the board's (or a previous page's) cursor.</summary>
+    public async Task<Page<BoardCard>> CardsAsync(long stageId, long? teamId, string? cursor, int? limit, CancellationToken ct)
+    {
+        var stage = (await StagesAsync(teamId, ct)).FirstOrDefault(s => s.Id == stageId) ?? throw new NotFoundException("Stage", stageId);
+        var size = Paging.Limit(limit);
+        var rows = await reads.QueryAsync<CardRow>(Sql.Cards(reads.Dialect),
+            new { caller.TenantId, TeamId = teamId, StageId = stageId, After = Paging.After(cursor), Limit = size + 1 }, ct);
+        var now = Now;
+        return Paging.Of(rows.Select(r => r.ToCard(stage, now)).ToList(), size, c => c.Id);
+    }
+
+    /// <summary>The team's pipeline; without a team, every stage.</summary>
+    public async Task<IReadOnlyList<StageRow>> StagesAsync(long? teamId, CancellationToken ct) =>
+        await reads.QueryAsync<StageRow>(teamId is null ? StageQueries.Sql.All : StageQueries.Sql.Pipeline, new { caller.TenantId, TeamId = teamId }, ct);
+
+    /// <summary>Active opportunities per stage and probability, with stale counts (rule mirrored from <see cref="StageRules.IsStale"/>).</summary>
+    public Task<IReadOnlyList<StageTotalsRow>> TotalsAsync(long? teamId, long now, CancellationToken ct) =>
+        reads.QueryAsync<StageTotalsRow>(Sql.Totals, new { caller.TenantId, TeamId = teamId, Now = now, StageRules.DayMs }, ct);
+
+    public static decimal Revenue(IEnumerable<StageTotalsRow> totals) => Money.FromCents(totals.Sum(t => t.RevenueCents));
+
+    /// <summary>Σ cents × hundredths of a percent, then one rounding to the cent.</summary>
+    public static decimal Weighted(IEnumerable<StageTotalsRow> totals) =>
+        decimal.Round(totals.Sum(t => (decimal)t.RevenueCents * t.ProbabilityBp) / 1_000_000m, 2, MidpointRounding.AwayFromZero);
+
+    private sealed class CardRow
+    {
+        public long Id { get; init; }
+        public string Name { get; init; } = "";
+        public long? TeamId { get; init; }
+        public long StageId { get; init; }
+        public int ProbabilityBp { get; init; }
+        public string ProbabilitySource { get; init; } = "";
+        public long ExpectedRevenueCents { get; init; }
+        public string Outcome { get; init; } = "";
+        public long StageChangedAtMs { get; init; }
+        public string? ExternalRef { get; init; }
+        public long Version { get; init; }
+
+        public BoardCard ToCard(StageRow stage, long now) => new(
+            Id, Name, TeamId, Probability.FromHundredths(ProbabilityBp), EnumText.Parse<ProbabilitySource>(ProbabilitySource),
+            Money.FromCents(ExpectedRevenueCents), EnumText.Parse<Outcome>(Outcome), DateTimeOffset.FromUnixTimeMilliseconds(StageChangedAtMs),
+            ExternalRef, StageRules.IsStale(StageChangedAtMs, stage.RottingDays, stage.IsClosing, now), Version);
+    }
+
+    internal static class Sql
+    {
+        private const string CardColumns = "Id, Name, TeamId, StageId, ProbabilityBp, ProbabilitySource, ExpectedRevenueCents, Outcome, StageChangedAtMs, ExternalRef, Version";
+
+        public const string Totals = """
+            SELECT o.StageId, o.ProbabilityBp, COUNT(*) AS Count, SUM(o.ExpectedRevenueCents) AS RevenueCents,
+                   SUM(CASE WHEN s.RottingDays > 0 AND s.IsClosing = 0
+                             AND o.StageChangedAtMs < @Now - CAST(s.RottingDays AS BIGINT) * @DayMs THEN 1 ELSE 0 END) AS Stale
+            FROM Opportunities o
+            JOIN Stages s ON s.TenantId = o.TenantId AND s.Id = o.StageId
+            WHERE o.TenantId = @TenantId AND o.Active = 1 AND (@TeamId IS NULL OR o.TeamId = @TeamId)
+            GROUP BY o.StageId, o.ProbabilityBp
+            """;
+
+        public const string FirstCards = $"""
+            SELECT {CardColumns} FROM (
+                SELECT {CardColumns}, ROW_NUMBER() OVER (PARTITION BY StageId ORDER BY Id) AS Rn
+                FROM Opportunities
+                WHERE TenantId = @TenantId AND Active = 1 AND (@TeamId IS NULL OR TeamId = @TeamId) AND StageId IN @StageIds
+            ) ranked
+            WHERE Rn <= @PerStage
+            """;
+
+        public static string Cards(ISqlDialect dialect) => $"""
+            SELECT {CardColumns} FROM Opportunities
+            WHERE TenantId = @TenantId AND StageId = @StageId AND Active = 1 AND (@TeamId IS NULL OR TeamId = @TeamId) AND Id > @After
+            ORDER BY Id
+            {dialect.LimitClause}
+            """;
+    }
+}

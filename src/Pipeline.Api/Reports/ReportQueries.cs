@@ -1,0 +1,259 @@
+using Pipeline.Api.Data;
+using Pipeline.Api.Http;
+using Pipeline.Api.Rules;
+using Pipeline.Api.Tenancy;
+
+namespace Pipeline.Api.Reports;
+
+/// <summary>The period a report covers: [from, to).</summary>
+/// <param name="From">Start, included (absent: from the beginning).</param>
+/// <param name="To">End, excluded (absent: no end).</param>
+public sealed record ReportRange(DateTimeOffset? From, DateTimeOffset? To)
+{
+    /// <summary>A range that ends before it starts is refused.</summary>
+    public static ReportRange Of(DateTimeOffset? from, DateTimeOffset? to) =>
+        from is null || to is null || from < to ? new ReportRange(from, to) : throw new BadRequestException("from", "from must be before to.");
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public long FromMs => From?.ToUnixTimeMilliseconds() ?? long.MinValue;
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public long ToMs => To?.ToUnixTimeMilliseconds() ?? long.MaxValue;
+}
+
+/// <param name="StageId">Stage id.</param>
+/// <param name="Name">Stage name.</param>
+/// <param name="Count">Open opportunities in the stage.</param>
+/// <param name="ExpectedRevenue">Their expected revenue.</param>
+/// <param name="WeightedRevenue">Σ revenue × probability, exact to the cent.</param>
+public sealed record ForecastStage(long StageId, string Name, long Count, decimal ExpectedRevenue, decimal WeightedRevenue);
+
+/// <summary>The weighted forecast of the open pipeline, and what was won in the period.</summary>
+/// <param name="TeamId">The team, or absent for all.</param>
+/// <param name="Range">The period that won revenue covers.</param>
+/// <param name="Stages">Open stages in order.</param>
+/// <param name="Count">Open opportunities.</param>
+/// <param name="ExpectedRevenue">Their expected revenue.</param>
+/// <param name="WeightedRevenue">Their weighted revenue, exact to the cent.</param>
+/// <param name="WonCount">Opportunities won in the period.</param>
+/// <param name="WonRevenue">Their revenue.</param>
+public sealed record Forecast(
+    long? TeamId, ReportRange Range, IReadOnlyList<ForecastStage> Stages, long Count, decimal ExpectedRevenue, decimal WeightedRevenue,
+    long WonCount, decimal WonRevenue);
+
+/// <param name="StageId">Stage id (the stage may since have been deleted).</param>
+/// <param name="Name">Its current name, or the last name it had.</param>
+/// <param name="Deleted">The stage no longer exists.</param>
+/// <param name="Stays">Completed stays in the stage that started in the period.</param>
+/// <param name="AverageSeconds">Average time spent in the stage.</param>
+/// <param name="MedianSeconds">Median time spent in the stage.</param>
+public sealed record StageDuration(long StageId, string Name, bool Deleted, long Stays, decimal AverageSeconds, decimal MedianSeconds);
+
+/// <param name="StageId">Stage id (the stage may since have been deleted).</param>
+/// <param name="Name">Its current name, or the last name it had.</param>
+/// <param name="Deleted">The stage no longer exists.</param>
+/// <param name="Reached">Opportunities created in the period that reached the stage.</param>
+/// <param name="Won">Of those, how many are won.</param>
+/// <param name="Lost">Of those, how many are lost.</param>
+/// <param name="WinRate">Won ÷ reached, in percent with two decimals.</param>
+public sealed record ConversionStage(long StageId, string Name, bool Deleted, long Reached, long Won, long Lost, decimal? WinRate);
+
+/// <summary>Pipedrive-style conversion of the opportunities created in the period.</summary>
+/// <param name="TeamId">The team, or absent for all.</param>
+/// <param name="Range">Creation period of the opportunities counted.</param>
+/// <param name="Stages">Per stage, in pipeline order; deleted stages last.</param>
+/// <param name="Created">Opportunities created in the period.</param>
+/// <param name="Won">Of those, won.</param>
+/// <param name="Lost">Of those, lost.</param>
+/// <param name="WinRate">Won ÷ created, in percent.</param>
+public sealed record Conversion(long? TeamId, ReportRange Range, IReadOnlyList<ConversionStage> Stages, long Created, long Won, long Lost, decimal? WinRate);
+
+/// <param name="Id">Opportunity id.</param>
+/// <param name="Name">Its name.</param>
+/// <param name="TeamId">Its team.</param>
+/// <param name="StageId">The stage it is rotting in.</param>
+/// <param name="StageName">That stage's name.</param>
+/// <param name="StageChangedAt">When it entered the stage.</param>
+/// <param name="RottingDays">The stage's rotting days.</param>
+/// <param name="ExpectedRevenue">Expected revenue.</param>
+/// <param name="Probability">Probability of success.</param>
+public sealed record StaleOpportunity(
+    long Id, string Name, long? TeamId, long StageId, string StageName, DateTimeOffset StageChangedAt, int RottingDays, decimal ExpectedRevenue, decimal Probability);
+
+/// <summary>The reports managers use, computed in the database with exact integer sums.</summary>
+public sealed class ReportQueries(Reads reads, BoardQueries board, Caller caller)
+{
+    public async Task<Forecast> ForecastAsync(long? teamId, ReportRange range, CancellationToken ct)
+    {
+        var stages = (await board.StagesAsync(teamId, ct)).Where(s => !s.IsClosing).ToList();
+        var totals = (await board.TotalsAsync(teamId, board.Now, ct)).Where(t => stages.Any(s => s.Id == t.StageId)).ToList();
+        var won = (await reads.QueryAsync<(long Count, long? Cents)>(Sql.Won, new { caller.TenantId, TeamId = teamId, From = range.FromMs, To = range.ToMs }, ct)).Single();
+        var perStage = stages.Select(s =>
+        {
+            var t = totals.Where(x => x.StageId == s.Id).ToList();
+            return new ForecastStage(s.Id, s.Name, t.Sum(x => x.Count), BoardQueries.Revenue(t), BoardQueries.Weighted(t));
+        }).ToList();
+        return new Forecast(teamId, range, perStage, totals.Sum(t => t.Count), BoardQueries.Revenue(totals), BoardQueries.Weighted(totals),
+            won.Count, Money.FromCents(won.Cents ?? 0));
+    }
+
+    public async Task<ListOf<StageDuration>> StageDurationsAsync(long? teamId, ReportRange range, CancellationToken ct)
+    {
+        var rows = await reads.QueryAsync<DurationRow>(Sql.Durations, new { caller.TenantId, TeamId = teamId, From = range.FromMs, To = range.ToMs }, ct);
+        var names = await NamesAsync(teamId, ct);
+        return new ListOf<StageDuration>(names.Order(rows.Select(r => r.StageId))
+            .Select(id => (Row: rows.Single(r => r.StageId == id), Name: names[id]))
+            .Select(x => new StageDuration(x.Row.StageId, x.Name.Name, x.Name.Deleted, x.Row.Stays,
+                Seconds((decimal)x.Row.TotalMs / x.Row.Stays), Seconds((decimal)x.Row.MedianSumMs / x.Row.MedianCount)))
+            .ToList());
+    }
+
+    public async Task<Conversion> ConversionAsync(long? teamId, ReportRange range, CancellationToken ct)
+    {
+        var parameters = new { caller.TenantId, TeamId = teamId, From = range.FromMs, To = range.ToMs };
+        var rows = await reads.QueryAsync<ConversionRow>(Sql.Conversion, parameters, ct);
+        var created = (await reads.QueryAsync<ConversionRow>(Sql.Created, parameters, ct)).Single();
+        var names = await NamesAsync(teamId, ct);
+        var stages = names.Order(rows.Select(r => r.StageId))
+            .Select(id => (Row: rows.Single(r => r.StageId == id), Name: names[id]))
+            .Select(x => new ConversionStage(x.Row.StageId, x.Name.Name, x.Name.Deleted, x.Row.Reached, x.Row.Won, x.Row.Lost, Rate(x.Row.Won, x.Row.Reached)))
+            .ToList();
+        return new Conversion(teamId, range, stages, created.Reached, created.Won, created.Lost, Rate(created.Won, created.Reached));
+    }
+
+    public async Task<Page<StaleOpportunity>> StaleAsync(long? teamId, string? cursor, int? limit, CancellationToken ct)
+    {
+        var size = Paging.Limit(limit);
+        var after = Paging.AfterPair(cursor) ?? (long.MinValue, 0);
+        var rows = await reads.QueryAsync<StaleRow>(Sql.Stale(reads.Dialect), new
+        {
+            caller.TenantId, TeamId = teamId, Now = board.Now, StageRules.DayMs, AfterMs = after.First, AfterId = after.Second, Limit = size + 1,
+        }, ct);
+        return Paging.OfPair(rows.Select(r => r.ToDto()).ToList(), size, s => (s.StageChangedAt.ToUnixTimeMilliseconds(), s.Id));
+    }
+
+    /// <summary>Names of stages, current or since deleted (the last name history recorded), in pipeline order.</summary>
+    private async Task<StageNames> NamesAsync(long? teamId, CancellationToken ct)
+    {
+        var current = await board.StagesAsync(teamId, ct);
+        var recorded = await reads.QueryAsync<(long StageId, string Name)>(Sql.LastNames, new { caller.TenantId }, ct);
+        return new StageNames(current, recorded);
+    }
+
+    private sealed class StageNames(IReadOnlyList<Stages.StageRow> current, IReadOnlyList<(long StageId, string Name)> recorded)
+    {
+        public (string Name, bool Deleted) this[long id] =>
+            current.FirstOrDefault(s => s.Id == id) is { } stage ? (stage.Name, false) : (recorded.FirstOrDefault(r => r.StageId == id).Name ?? $"#{id}", true);
+
+        public IEnumerable<long> Order(IEnumerable<long> ids) =>
+            ids.OrderBy(id => current.FirstOrDefault(s => s.Id == id) is { } s ? (0, s.Sequence, s.Id) : (1, 0, id));
+    }
+
+    private static decimal Seconds(decimal ms) => decimal.Round(ms / 1000m, 3, MidpointRounding.AwayFromZero);
+
+    private static decimal? Rate(long part, long whole) =>
+        whole == 0 ? null : decimal.Round(part * 100m / whole, 2, MidpointRounding.AwayFromZero);
+
+    private sealed class DurationRow
+    {
+        public long StageId { get; init; }
+        public long Stays { get; init; }
+        public long TotalMs { get; init; }
+        public long MedianSumMs { get; init; }
+        public long MedianCount { get; init; }
+    }
+
+    private sealed class ConversionRow
+    {
+        public long StageId { get; init; }
+        public long Reached { get; init; }
+        public long Won { get; init; }
+        public long Lost { get; init; }
+    }
+
+    private sealed class StaleRow
+    {
+        public long Id { get; init; }
+        public string Name { get; init; } = "";
+        public long? TeamId { get; init; }
+        public long StageId { get; init; }
+        public string StageName { get; init; } = "";
+        public long StageChangedAtMs { get; init; }
+        public int RottingDays { get; init; }
+        public long ExpectedRevenueCents { get; init; }
+        public int ProbabilityBp { get; init; }
+
+        public StaleOpportunity ToDto() => new(Id, Name, TeamId, StageId, StageName, DateTimeOffset.FromUnixTimeMilliseconds(StageChangedAtMs),
+            RottingDays, Money.FromCents(ExpectedRevenueCents), Probability.FromHundredths(ProbabilityBp));
+    }
+
+    internal static class Sql
+    {
+        private const string TeamFilter = "(@TeamId IS NULL OR OpportunityId IN (SELECT Id FROM Opportunities WHERE TenantId = @TenantId AND TeamId = @TeamId))";
+
+        public const string Won = """
+            SELECT COUNT(*) AS Count, SUM(ExpectedRevenueCents) AS Cents FROM Opportunities
+            WHERE TenantId = @TenantId AND Outcome = 'won' AND StageChangedAtMs >= @From AND StageChangedAtMs < @To
+              AND (@TeamId IS NULL OR TeamId = @TeamId)
+            """;
+
+        /// <summary>A stay runs from an entry to the opportunity's next entry; the median is the middle one (or two) of each stage's sorted stays.</summary>
+        public const string Durations = $"""
+            WITH stays AS (
+                SELECT ToStageId AS StageId, OccurredAtMs AS StartedMs,
+                       LEAD(OccurredAtMs) OVER (PARTITION BY OpportunityId ORDER BY Id) - OccurredAtMs AS DurationMs
+                FROM OpportunityHistory
+                WHERE TenantId = @TenantId AND {TeamFilter}
+            ), done AS (
+                SELECT StageId, DurationMs FROM stays
+                WHERE DurationMs IS NOT NULL AND StartedMs >= @From AND StartedMs < @To
+            ), ranked AS (
+                SELECT StageId, DurationMs,
+                       ROW_NUMBER() OVER (PARTITION BY StageId ORDER BY DurationMs) AS Rn,
+                       COUNT(*) OVER (PARTITION BY StageId) AS N
+                FROM done
+            )
+            SELECT StageId, COUNT(*) AS Stays, SUM(DurationMs) AS TotalMs,
+                   SUM(CASE WHEN Rn IN ((N + 1) / 2, (N + 2) / 2) THEN DurationMs ELSE 0 END) AS MedianSumMs,
+                   SUM(CASE WHEN Rn IN ((N + 1) / 2, (N + 2) / 2) THEN 1 ELSE 0 END) AS MedianCount
+            FROM ranked
+            GROUP BY StageId
+            """;
+
+        public const string Conversion = """
+            SELECT h.ToStageId AS StageId, COUNT(DISTINCT h.OpportunityId) AS Reached,
+                   COUNT(DISTINCT CASE WHEN o.Outcome = 'won' THEN h.OpportunityId END) AS Won,
+                   COUNT(DISTINCT CASE WHEN o.Outcome = 'lost' THEN h.OpportunityId END) AS Lost
+            FROM OpportunityHistory h
+            JOIN Opportunities o ON o.TenantId = h.TenantId AND o.Id = h.OpportunityId
+            WHERE h.TenantId = @TenantId AND o.CreatedAtMs >= @From AND o.CreatedAtMs < @To AND (@TeamId IS NULL OR o.TeamId = @TeamId)
+            GROUP BY h.ToStageId
+            """;
+
+        public const string Created = """
+            SELECT 0 AS StageId, COUNT(*) AS Reached,
+                   SUM(CASE WHEN Outcome = 'won' THEN 1 ELSE 0 END) AS Won,
+                   SUM(CASE WHEN Outcome = 'lost' THEN 1 ELSE 0 END) AS Lost
+            FROM Opportunities
+            WHERE TenantId = @TenantId AND CreatedAtMs >= @From AND CreatedAtMs < @To AND (@TeamId IS NULL OR TeamId = @TeamId)
+            """;
+
+        public const string LastNames = """
+            SELECT ToStageId AS StageId, ToStageName AS Name FROM OpportunityHistory
+            WHERE Id IN (SELECT MAX(Id) FROM OpportunityHistory WHERE TenantId = @TenantId GROUP BY ToStageId)
+            """;
+
+        public static string Stale(ISqlDialect dialect) => $"""
+            SELECT o.Id, o.Name, o.TeamId, o.StageId, s.Name AS StageName, o.StageChangedAtMs, s.RottingDays,
+                   o.ExpectedRevenueCents, o.ProbabilityBp
+            FROM Opportunities o
+            JOIN Stages s ON s.TenantId = o.TenantId AND s.Id = o.StageId
+            WHERE o.TenantId = @TenantId AND o.Active = 1 AND o.Outcome = 'open' AND s.RottingDays > 0 AND s.IsClosing = 0
+              AND o.StageChangedAtMs < @Now - CAST(s.RottingDays AS BIGINT) * @DayMs
+              AND (@TeamId IS NULL OR o.TeamId = @TeamId)
+              AND (o.StageChangedAtMs > @AfterMs OR (o.StageChangedAtMs = @AfterMs AND o.Id > @AfterId))
+            ORDER BY o.StageChangedAtMs, o.Id
+            {dialect.LimitClause}
+            """;
+    }
+}

@@ -1,0 +1,83 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Pipeline.Api.Http;
+
+namespace Pipeline.Api.Reports;
+
+/// <summary>The kanban board and the pipeline reports (pipeline.read).</summary>
+public static class ReportsApi
+{
+    public static void MapReportsApi(this RouteGroupBuilder api)
+    {
+        var board = api.MapGroup("/pipeline").WithTags("Board");
+        board.MapGet("/", GetBoard).WithName(nameof(GetBoard))
+            .WithSummary("The kanban board in one call")
+            .WithDescription("The team's pipeline in order (without teamId: every stage and every opportunity), each column with its count, "
+                             + "expected and weighted revenue, stale count and, unless folded, its first cards. Archived opportunities are not on the board.")
+            .ProducesValidationProblem();
+        board.MapGet("/stages/{stageId:long}/cards", GetBoardColumnCards).WithName(nameof(GetBoardColumnCards))
+            .WithSummary("More cards of one column").WithDescription("Pass the column's nextCursor; the same teamId as the board.")
+            .ProducesValidationProblem().ProducesProblem(404);
+
+        var reports = api.MapGroup("/reports").WithTags("Reports");
+        reports.MapGet("/forecast", GetForecast).WithName(nameof(GetForecast))
+            .WithSummary("Weighted forecast").WithDescription("Per open stage and in total: count, expected and weighted revenue; and the revenue won in the period.")
+            .ProducesValidationProblem();
+        reports.MapGet("/stage-durations", GetStageDurations).WithName(nameof(GetStageDurations))
+            .WithSummary("Time spent in each stage").WithDescription("Average and median of the completed stays that started in the period, from the history; stages since deleted keep their last name.")
+            .ProducesValidationProblem();
+        reports.MapGet("/conversion", GetConversion).WithName(nameof(GetConversion))
+            .WithSummary("Stage conversion").WithDescription("Of the opportunities created in the period: how many reached each stage, how many of those were won or lost, and the stage-to-won rate.")
+            .ProducesValidationProblem();
+        reports.MapGet("/stale", GetStaleOpportunities).WithName(nameof(GetStaleOpportunities))
+            .WithSummary("Stale (rotting) opportunities").WithDescription("Open opportunities that sat longer than their stage's rotting days, oldest first, paged.")
+            .ProducesValidationProblem();
+    }
+
+    /// <param name="teamId">The team whose pipeline to draw; omitted for every stage and opportunity.</param>
+    /// <param name="cardsPerStage">Cards per unfolded column, 1–100 (default 20).</param>
+    /// <param name="queries">Read side.</param>
+    /// <param name="ct">Request aborted.</param>
+    public static async Task<Ok<Board>> GetBoard(long? teamId, int? cardsPerStage, BoardQueries queries, CancellationToken ct) =>
+        TypedResults.Ok(await queries.BoardAsync(teamId, cardsPerStage, ct));
+
+    /// <param name="stageId">The column.</param>
+    /// <param name="teamId">The board's team.</param>
+    /// <param name="cursor">The column's nextCursor.</param>
+    /// <param name="limit">Page size, 1–100 (default 50).</param>
+    /// <param name="queries">Read side.</param>
+    /// <param name="ct">Request aborted.</param>
+    public static async Task<Ok<Page<BoardCard>>> GetBoardColumnCards(long stageId, long? teamId, string? cursor, int? limit, BoardQueries queries, CancellationToken ct) =>
+        TypedResults.Ok(await queries.CardsAsync(stageId, teamId, cursor, limit, ct));
+
+    /// <param name="teamId">One team; omitted for all.</param>
+    /// <param name="from">Period start (included); default: the beginning.</param>
+    /// <param name="to">Period end (excluded); default: none.</param>
+    /// <param name="queries">Read side.</param>
+    /// <param name="ct">Request aborted.</param>
+    public static async Task<Ok<Forecast>> GetForecast(long? teamId, DateTimeOffset? from, DateTimeOffset? to, ReportQueries queries, CancellationToken ct) =>
+        TypedResults.Ok(await queries.ForecastAsync(teamId, ReportRange.Of(from, to), ct));
+
+    /// <param name="teamId">One team; omitted for all.</param>
+    /// <param name="from">Period start (included); default: the beginning.</param>
+    /// <param name="to">Period end (excluded); default: none.</param>
+    /// <param name="queries">Read side.</param>
+    /// <param name="ct">Request aborted.</param>
+    public static async Task<Ok<ListOf<StageDuration>>> GetStageDurations(long? teamId, DateTimeOffset? from, DateTimeOffset? to, ReportQueries queries, CancellationToken ct) =>
+        TypedResults.Ok(await queries.StageDurationsAsync(teamId, ReportRange.Of(from, to), ct));
+
+    /// <param name="teamId">One team; omitted for all.</param>
+    /// <param name="from">Creation period start (included); default: the beginning.</param>
+    /// <param name="to">Creation period end (excluded); default: none.</param>
+    /// <param name="queries">Read side.</param>
+    /// <param name="ct">Request aborted.</param>
+    public static async Task<Ok<Conversion>> GetConversion(long? teamId, DateTimeOffset? from, DateTimeOffset? to, ReportQueries queries, CancellationToken ct) =>
+        TypedResults.Ok(await queries.ConversionAsync(teamId, ReportRange.Of(from, to), ct));
+
+    /// <param name="teamId">One team; omitted for all.</param>
+    /// <param name="cursor">`nextCursor` of the previous page.</param>
+    /// <param name="limit">Page size, 1–100 (default 50).</param>
+    /// <param name="queries">Read side.</param>
+    /// <param name="ct">Request aborted.</param>
+    public static async Task<Ok<Page<StaleOpportunity>>> GetStaleOpportunities(long? teamId, string? cursor, int? limit, ReportQueries queries, CancellationToken ct) =>
+        TypedResults.Ok(await queries.StaleAsync(teamId, cursor, limit, ct));
+}
