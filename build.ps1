@@ -25,6 +25,11 @@ try {
     Invoke-Step 'export openapi.yaml' {
         dotnet swagger tofile --yaml --output openapi.yaml "src/Pipeline.Api/bin/$Configuration/net10.0/Pipeline.Api.dll" v1
     }
+    Invoke-Step 'lint openapi.yaml (Spectral, Redocly)' {
+        Push-Location tools/contract
+        try { npm ci --no-fund --no-audit --loglevel=error; if ($LASTEXITCODE -eq 0) { npm run --silent lint } }
+        finally { Pop-Location }
+    }
     if (-not $SkipTests) {
         Invoke-Step 'test' { dotnet test Pipeline.Api.sln -c $Configuration --no-build --logger 'console;verbosity=normal' }
     }

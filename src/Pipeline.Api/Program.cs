@@ -1,6 +1,5 @@
 using Mediator;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
 using Pipeline.Api.Automation;
 using Pipeline.Api.Data;
@@ -24,11 +23,11 @@ builder.Services.AddSingleton<Reads>();
 builder.Services.AddScoped<DbSession>();
 builder.Services.AddKeyedSingleton(TransactionBehavior.RetryKey, (sp, _) => TransactionBehavior.BuildRetry(sp.GetRequiredService<ISqlDialect>()));
 
-// Commands: compile-time mediator; every command runs logging → one transaction retried as a whole on transient errors.
+// Commands: compile-time mediator; every command runs telemetry → one transaction retried as a whole on transient errors.
 builder.Services.AddMediator(options =>
 {
     options.ServiceLifetime = ServiceLifetime.Scoped;
-    options.PipelineBehaviors = [typeof(LoggingBehavior<,>), typeof(TransactionBehavior<,>)];
+    options.PipelineBehaviors = [typeof(TelemetryBehavior<,>), typeof(TransactionBehavior<,>)];
 });
 builder.Services.AddScoped<StageStore>().AddScoped<StageEditor>().AddScoped<StageQueries>().AddScoped<StageAuditLog>().AddScoped<StageAuditQueries>();
 builder.Services.AddScoped<OpportunityStore>().AddScoped<OpportunityQueries>();
@@ -56,6 +55,10 @@ builder.Services.AddExceptionHandler<ExceptionProblems>();
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 256 * 1024);
 
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+builder.AddPipelineTelemetry();
+
+// Graceful shutdown: on SIGTERM, Kestrel stops accepting and lets in-flight requests finish within this time.
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
 builder.Services.AddPipelineOpenApi();
 
 var app = builder.Build();
@@ -70,8 +73,8 @@ app.UseSwaggerUI(o => o.SwaggerEndpoint($"/swagger/{OpenApi.DocumentName}/swagge
 app.UseAuthentication();
 app.UseAuthorization();
 
-app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
-app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+app.MapHealthChecks("/health/live", Operations.HealthReport(_ => false)).AllowAnonymous();
+app.MapHealthChecks("/health/ready", Operations.HealthReport(c => c.Tags.Contains("ready"))).AllowAnonymous();
 
 var api = app.MapGroup("/api/v1")
     .RequireAuthorization(Scopes.Read)

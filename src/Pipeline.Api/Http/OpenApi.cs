@@ -24,7 +24,9 @@ public static class OpenApi
                               + "and the probability of success each stage gives. Errors are RFC 9457 problem details "
                               + "whose `type` is stable per error kind. Writes accept `If-Match` with the resource's ETag.",
                 Contact = new OpenApiContact { Name = "OpenFire support", Email = "support@openfire.fr" },
+                License = new OpenApiLicense { Name = "Proprietary (OpenFire)", Url = new Uri("https://openfire.fr") },
             });
+            o.AddServer(new OpenApiServer { Url = "/", Description = "This service (relative to the address it is reached at)" });
             o.SupportNonNullableReferenceTypes();
             o.IncludeXmlComments(Assembly.GetExecutingAssembly());
             o.MapType<decimal>(() => new OpenApiSchema { Type = JsonSchemaType.Number, Format = "decimal" });
@@ -34,9 +36,13 @@ public static class OpenApi
                 Type = SecuritySchemeType.Http,
                 Scheme = "bearer",
                 BearerFormat = "JWT",
-                Description = "A JWT with a `tenant_id` claim and a `scope` claim naming pipeline.read, pipeline.write or pipeline.admin.",
+                Description = "A JWT from the OpenFire identity provider (or `dotnet user-jwts` in development) with a `tenant_id` claim "
+                              + "and a `scope` claim, one space-separated string or several claims:\n\n"
+                              + string.Join("\n", Scopes.Descriptions.Select(d => $"- `{d.Key}`: {d.Value}"))
+                              + "\n\nEach operation names the scope it requires in `x-required-scope`.",
             });
             o.OperationFilter<ScopesOperationFilter>();
+            o.DocumentFilter<TagDescriptionsDocumentFilter>();
             o.OperationFilter<RequestExamplesOperationFilter>();
             o.DocumentFilter<OptionalMembersDocumentFilter>();
         });
@@ -66,6 +72,22 @@ public static class OpenApi
         }
     }
 
+    private sealed class TagDescriptionsDocumentFilter : IDocumentFilter
+    {
+        private static readonly Dictionary<string, string> Descriptions = new()
+        {
+            ["Stages"] = "The columns of the pipeline: create, rename, fold, set probability, reorder, edit, delete (never while they hold an opportunity).",
+            ["Opportunities"] = "Opportunities and their moves between stages, probability, won / lost / reopen, archive, history.",
+            ["Automation rules"] = "Which business event moves opportunities to which stage.",
+            ["Events"] = "Business events reported by other OpenFire modules, applied exactly once.",
+            ["Board"] = "The kanban board in one call.",
+            ["Reports"] = "Forecast, time in stage, conversion and stale opportunities.",
+        };
+
+        public void Apply(OpenApiDocument document, DocumentFilterContext context) =>
+            document.Tags = new HashSet<OpenApiTag>(Descriptions.Select(d => new OpenApiTag { Name = d.Key, Description = d.Value }));
+    }
+
     /// <summary>Each secured operation names the bearer scheme and the scope its policy requires.</summary>
     private sealed class ScopesOperationFilter : IOperationFilter
     {
@@ -76,10 +98,14 @@ public static class OpenApi
             var policies = metadata.OfType<IAuthorizeData>().Select(a => a.Policy).OfType<string>().ToList();
             if (policies.Count == 0) return;
             var scope = new[] { Scopes.Admin, Scopes.Write, Scopes.Read }.First(s => policies.Contains(s) || s == Scopes.Read);
+            // Scopes belong to OAuth2 schemes in OpenAPI 3.0; for a bearer scheme the requirement lists none, and the
+            // scope the policy demands is named in an extension and in the description.
             operation.Security =
             [
-                new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(Bearer, context.Document)] = [scope] },
+                new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(Bearer, context.Document)] = [] },
             ];
+            operation.Extensions ??= new Dictionary<string, IOpenApiExtension>();
+            operation.Extensions["x-required-scope"] = new JsonNodeExtension(System.Text.Json.Nodes.JsonValue.Create(scope));
             operation.Description = $"{operation.Description}{(string.IsNullOrEmpty(operation.Description) ? "" : "\n\n")}Requires scope `{scope}`.".Trim();
         }
     }

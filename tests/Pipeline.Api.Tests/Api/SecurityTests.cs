@@ -19,11 +19,15 @@ public sealed class SecurityTests(DatabaseProvider provider) : ApiTest(provider)
     }
 
     [Test]
-    public async Task Ready_ChecksTheDatabase()
+    public async Task Ready_ReportsTheDatabaseAndItsMigrations()
     {
         var body = await (await App.WithToken(null).GetAsync("/health/ready")).Content.ReadAsStringAsync();
 
-        Assert.That(body, Is.EqualTo("Healthy"));
+        var report = System.Text.Json.Nodes.JsonNode.Parse(body)!;
+        Assert.That((string?)report["status"], Is.EqualTo("Healthy"), body);
+        var data = report["checks"]!["database"]!["data"]!;
+        Assert.That((string?)data["provider"], Is.EqualTo(App.Provider.ToString()));
+        Assert.That((long)data["migrationsApplied"]!, Is.EqualTo((long)data["migrationsExpected"]!).And.GreaterThanOrEqualTo(3));
     }
 
     [TestCase("none")]

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.SqlClient;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Pipeline.Api.Data;
 using Testcontainers.MsSql;
@@ -15,6 +16,9 @@ public sealed class PipelineApp(DatabaseProvider provider, string connectionStri
 {
     public DatabaseProvider Provider => provider;
     public string ConnectionString => connectionString;
+
+    /// <summary>The service's log lines, as a log sink would receive them.</summary>
+    public LogCapture Logs { get; } = new();
 
     /// <summary>The app's clock when it runs on a fake one (time is the one thing tests may fake).</summary>
     public FakeTimeProvider Clock => clock ?? throw new InvalidOperationException("This app runs on the system clock.");
@@ -29,6 +33,8 @@ public sealed class PipelineApp(DatabaseProvider provider, string connectionStri
         builder.UseSetting("Authentication:Schemes:Bearer:SigningKeys:0:Issuer", Tokens.Issuer);
         builder.UseSetting("Authentication:Schemes:Bearer:SigningKeys:0:Value", Tokens.KeyBase64);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Logging:LogLevel:Pipeline.Api", "Information");
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         if (clock is not null) builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(clock));
     }
 
