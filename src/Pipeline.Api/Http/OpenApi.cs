@@ -28,6 +28,9 @@ public static class OpenApi
             });
             o.AddServer(new OpenApiServer { Url = "/", Description = "This service (relative to the address it is reached at)" });
             o.SupportNonNullableReferenceTypes();
+            o.CustomSchemaIds(SchemaId);
+            // A nullable enum or object member is a $ref; OpenAPI 3.0 can only say "nullable" (and describe it) around an allOf.
+            o.UseAllOfToExtendReferenceSchemas();
             o.IncludeXmlComments(Assembly.GetExecutingAssembly());
             o.MapType<decimal>(() => new OpenApiSchema { Type = JsonSchemaType.Number, Format = "decimal" });
             o.MapType<Optional<long?>>(() => new OpenApiSchema { Type = JsonSchemaType.Integer | JsonSchemaType.Null, Format = "int64" });
@@ -43,9 +46,22 @@ public static class OpenApi
             });
             o.OperationFilter<ScopesOperationFilter>();
             o.DocumentFilter<TagDescriptionsDocumentFilter>();
+            o.DocumentFilter<ReferenceWrappersDocumentFilter>();
             o.OperationFilter<RequestExamplesOperationFilter>();
             o.DocumentFilter<OptionalMembersDocumentFilter>();
         });
+
+    /// <summary>Names integrators see in generated clients: <c>Stage</c>, <c>StageList</c>, <c>OpportunityPage</c>.</summary>
+    private static string SchemaId(Type type)
+    {
+        static string Name(Type t) => t.Name.EndsWith("Dto", StringComparison.Ordinal) ? t.Name[..^3] : t.Name;
+        if (!type.IsGenericType) return Name(type);
+        var argument = Name(type.GetGenericArguments()[0]);
+        var definition = type.GetGenericTypeDefinition();
+        return definition == typeof(ListOf<>) ? argument + "List"
+            : definition == typeof(Page<>) ? argument + "Page"
+            : argument + type.Name[..type.Name.IndexOf('`')];
+    }
 
     /// <summary>
     /// An <see cref="Optional{T}"/> member of a nullable type accepts an explicit null. A document filter, because
@@ -68,6 +84,29 @@ public static class OpenApi
                         && member is OpenApiSchema concrete)
                         concrete.Type |= JsonSchemaType.Null;
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Tidies what <c>UseAllOfToExtendReferenceSchemas</c> leaves: a nullable member wrapping a $ref also states the
+    /// referenced type (OpenAPI 3.0 wants "type" beside "nullable"), and a request body that only wraps a $ref is the $ref.
+    /// </summary>
+    private sealed class ReferenceWrappersDocumentFilter : IDocumentFilter
+    {
+        public void Apply(OpenApiDocument document, DocumentFilterContext context)
+        {
+            var schemas = document.Components?.Schemas ?? new Dictionary<string, IOpenApiSchema>();
+            foreach (var member in schemas.Values.SelectMany(s => s.Properties?.Values ?? []).OfType<OpenApiSchema>())
+            {
+                if (member.AllOf is [OpenApiSchemaReference { Reference.Id: { } id }] && member.Type is { } type && type.HasFlag(JsonSchemaType.Null)
+                    && schemas.TryGetValue(id, out var target) && target.Type is { } targetType)
+                    member.Type = targetType | JsonSchemaType.Null;
+            }
+            foreach (var media in document.Paths.Values.SelectMany(p => p.Operations?.Values.AsEnumerable() ?? [])
+                         .SelectMany(o => o.RequestBody?.Content?.Values ?? []).OfType<OpenApiMediaType>())
+            {
+                if (media.Schema is OpenApiSchema { AllOf: [var only], Type: null, Properties: null or { Count: 0 } }) media.Schema = only;
             }
         }
     }

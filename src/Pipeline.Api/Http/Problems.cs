@@ -67,5 +67,18 @@ public sealed class BadRequestException(string field, string message) : Exceptio
     public string Field { get; } = field;
 }
 
-/// <summary>For the OpenAPI document: the problem body with the extensions this service adds.</summary>
-public sealed class Problem : ProblemDetails;
+/// <summary>
+/// The 409 of DeleteStage, typed for clients: when <c>type</c> ends in <c>stage-not-empty</c>, the counts say what
+/// the stage still holds (archived opportunities included); <c>stage-targeted-by-rules</c> names the rules instead.
+/// </summary>
+public sealed class StageDeletionProblem : ProblemDetails
+{
+    /// <summary>Active opportunities still in the stage.</summary>
+    public long? ActiveCount { get; set; }
+
+    /// <summary>Archived (inactive) opportunities still in the stage.</summary>
+    public long? ArchivedCount { get; set; }
+
+    /// <summary>Automation rules that target the stage.</summary>
+    public IReadOnlyList<long>? RuleIds { get; set; }
+}

@@ -45,7 +45,7 @@ public static class StagesApi
         admin.MapDelete("/{id:long}", DeleteStage).WithName(nameof(DeleteStage))
             .WithSummary("Delete a stage")
             .WithDescription("Refused (409, with activeCount and archivedCount) while the stage holds any opportunity, archived ones included, unless moveOpportunitiesTo names the stage that takes them. The closing stage, and a stage an automation rule targets (409 with ruleIds), are never deleted.")
-            .ProducesProblem(404).ProducesProblem(409).ProducesProblem(412).ProducesProblem(422);
+            .ProducesProblem(404).Produces<StageDeletionProblem>(409, "application/problem+json").ProducesProblem(412).ProducesProblem(422);
     }
 
     public static async Task<Ok<ListOf<StageDto>>> ListStages(long? teamId, StageQueries stages, CancellationToken ct) =>

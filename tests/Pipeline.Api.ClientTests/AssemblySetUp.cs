@@ -1,0 +1,9 @@
+using Pipeline.Api.Tests.Infrastructure;
+
+/// <summary>Outside any namespace, so it wraps every test of the assembly: the apps and containers go at the end.</summary>
+[SetUpFixture]
+public sealed class AssemblySetUp
+{
+    [OneTimeTearDown]
+    public Task DisposeApps() => PipelineApps.DisposeAllAsync();
+}
