@@ -44,11 +44,11 @@ public static class AutomationApi
             .ProducesValidationProblem().ProducesProblem(422)
             .WithRequestExamples(new Dictionary<string, object> { ["quote issued → Devis"] = new { eventType = "quote.issued", targetStageId = 4, forwardOnly = true, enabled = true } });
         admin.MapPut("/{id:long}", UpdateAutomationRule).WithName(nameof(UpdateAutomationRule))
-            .WithSummary("Replace an automation rule").ProducesValidationProblem().ProducesProblem(404).ProducesProblem(412).ProducesProblem(422);
+            .WithSummary("Replace an automation rule").WithRequestExample("technical visit done → Visite Technique, team 2", new { eventType = "technical_visit.completed", targetStageId = 3, teamId = 2, forwardOnly = true, enabled = true }).ProducesValidationProblem().ProducesProblem(404).ProducesProblem(412).ProducesProblem(422);
         admin.MapDelete("/{id:long}", DeleteAutomationRule).WithName(nameof(DeleteAutomationRule))
             .WithSummary("Delete an automation rule").ProducesProblem(404).ProducesProblem(412);
         admin.MapPut("/order", ReorderAutomationRules).WithName(nameof(ReorderAutomationRules))
-            .WithSummary("Reorder the automation rules").WithDescription("Takes every rule, each once, in the order they are tried.")
+            .WithSummary("Reorder the automation rules").WithRequestExample("quote rule first", new { ruleIds = new[] { 4, 1, 2, 3 } }).WithDescription("Takes every rule, each once, in the order they are tried.")
             .ProducesValidationProblem().ProducesProblem(422);
 
         var events = api.MapGroup("/events").WithTags("Events").RequireAuthorization(Scopes.Write);

@@ -11,6 +11,9 @@ public static class ExampleExtensions
 {
     public static RouteHandlerBuilder WithRequestExamples(this RouteHandlerBuilder builder, IReadOnlyDictionary<string, object> examples) =>
         builder.WithMetadata(new RequestExamples(examples));
+
+    public static RouteHandlerBuilder WithRequestExample(this RouteHandlerBuilder builder, string name, object example) =>
+        builder.WithRequestExamples(new Dictionary<string, object> { [name] = example });
 }
 
 /// <summary>Writes <see cref="RequestExamples"/> metadata into the operation's JSON request body.</summary>

@@ -24,23 +24,23 @@ public static class OpportunitiesApi
 
         var write = opportunities.MapGroup("/").RequireAuthorization(Scopes.Write);
         write.MapPost("/", CreateOpportunity).WithName(nameof(CreateOpportunity))
-            .WithSummary("Create an opportunity").WithDescription("Lands in the first unfolded open stage of its pipeline unless a stage is given.")
+            .WithSummary("Create an opportunity").WithRequestExample("a roof renovation", new { name = "Rénovation toiture – Dupont", expectedRevenue = 18450.00m, externalRef = "CRM-2026-0042" }).WithDescription("Lands in the first unfolded open stage of its pipeline unless a stage is given.")
             .ProducesValidationProblem().ProducesProblem(409).ProducesProblem(422);
         write.MapPost("/{id:long}/move", MoveOpportunity).WithName(nameof(MoveOpportunity))
-            .WithSummary("Move an opportunity to another stage")
+            .WithSummary("Move an opportunity to another stage").WithRequestExamples(new Dictionary<string, object> { ["to Devis"] = new { stageId = 4 }, ["won, into the closing stage"] = new { stageId = 5, outcome = "won" } })
             .WithDescription("Any stage of its pipeline, in any order. An automatic stage sets its probability; the closing stage needs `outcome`.")
             .ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409).ProducesProblem(412).ProducesProblem(422);
         write.MapPut("/{id:long}/probability", SetOpportunityProbability).WithName(nameof(SetOpportunityProbability))
-            .WithSummary("Set an opportunity's probability by hand")
+            .WithSummary("Set an opportunity's probability by hand").WithRequestExample("65 %", new { probability = 65.00m })
             .ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409).ProducesProblem(412);
         write.MapPost("/{id:long}/won", MarkWon).WithName(nameof(MarkWon))
             .WithSummary("Mark won").WithDescription("Moves it to the closing stage with probability 100.")
             .ProducesProblem(404).ProducesProblem(409).ProducesProblem(412);
         write.MapPost("/{id:long}/lost", MarkLost).WithName(nameof(MarkLost))
-            .WithSummary("Mark lost").WithDescription("Moves it to the closing stage with probability 0, keeps the reason and archives it.")
+            .WithSummary("Mark lost").WithRequestExample("too expensive", new { reason = "Prix trop élevé" }).WithDescription("Moves it to the closing stage with probability 0, keeps the reason and archives it.")
             .ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409).ProducesProblem(412);
         write.MapPost("/{id:long}/reopen", ReopenOpportunity).WithName(nameof(ReopenOpportunity))
-            .WithSummary("Reopen a won or lost opportunity")
+            .WithSummary("Reopen a won or lost opportunity").WithRequestExample("back to Devis", new { stageId = 4 })
             .ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409).ProducesProblem(412).ProducesProblem(422);
         write.MapPost("/{id:long}/archive", ArchiveOpportunity).WithName(nameof(ArchiveOpportunity))
             .WithSummary("Archive an opportunity").ProducesProblem(404).ProducesProblem(412);

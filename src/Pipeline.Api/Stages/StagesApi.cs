@@ -26,21 +26,21 @@ public static class StagesApi
 
         var admin = stages.MapGroup("/").RequireAuthorization(Scopes.Admin);
         admin.MapPost("/", CreateStage).WithName(nameof(CreateStage))
-            .WithSummary("Add a new column").WithDescription("Placed just before the closing stage unless a position is given.")
+            .WithSummary("Add a new column").WithRequestExample("a follow-up column at 30 %", new { name = "Relance", probability = 30, autoProbability = true, rottingDays = 14 }).WithDescription("Placed just before the closing stage unless a position is given.")
             .ProducesValidationProblem().ProducesProblem(409);
         admin.MapPut("/{id:long}/name", RenameStage).WithName(nameof(RenameStage))
-            .WithSummary("Rename a stage").ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409).ProducesProblem(412);
+            .WithSummary("Rename a stage").WithRequestExample("rename Devis", new { name = "Devis envoyé" }).ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409).ProducesProblem(412);
         admin.MapPut("/{id:long}/fold", FoldStage).WithName(nameof(FoldStage))
-            .WithSummary("Fold or unfold a stage").ProducesValidationProblem().ProducesProblem(404).ProducesProblem(412);
+            .WithSummary("Fold or unfold a stage").WithRequestExample("fold Estimation", new { folded = true }).ProducesValidationProblem().ProducesProblem(404).ProducesProblem(412);
         admin.MapPut("/{id:long}/probability", SetProbability).WithName(nameof(SetProbability))
-            .WithSummary("Set a stage's probability")
+            .WithSummary("Set a stage's probability").WithRequestExample("Devis at 80 %", new { probability = 80.00m, autoProbability = true })
             .WithDescription("When the stage changes probability automatically, every open opportunity whose probability comes from the stage takes the new value; `reassigned` says how many.")
             .ProducesValidationProblem().ProducesProblem(404).ProducesProblem(412).ProducesProblem(422);
         admin.MapPut("/order", ReorderStages).WithName(nameof(ReorderStages))
-            .WithSummary("Reorder a pipeline").WithDescription("Takes every stage of one pipeline, in the new order, and applies it atomically.")
+            .WithSummary("Reorder a pipeline").WithRequestExample("Visite Technique before Estimation", new { teamId = (long?)null, stageIds = new[] { 1, 3, 2, 4, 5 } }).WithDescription("Takes every stage of one pipeline, in the new order, and applies it atomically.")
             .ProducesValidationProblem().ProducesProblem(422);
         admin.MapPatch("/{id:long}", EditStage).WithName(nameof(EditStage))
-            .WithSummary("Edit a stage (the \"Editer la colonne\" form)").WithDescription("Name, team, folded, automatic probability and probability in one atomic save; omitted members stay as they are.")
+            .WithSummary("Edit a stage (the \"Editer la colonne\" form)").WithRequestExample("the Devis column", new { name = "Devis", teamId = (long?)null, folded = false, autoProbability = true, probability = 80.00m }).WithDescription("Name, team, folded, automatic probability and probability in one atomic save; omitted members stay as they are.")
             .ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409).ProducesProblem(412).ProducesProblem(422);
         admin.MapDelete("/{id:long}", DeleteStage).WithName(nameof(DeleteStage))
             .WithSummary("Delete a stage")

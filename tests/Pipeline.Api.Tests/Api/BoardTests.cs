@@ -110,16 +110,9 @@ public sealed class BoardTests(DatabaseProvider provider) : ApiTest(provider)
 
     private static async Task<int> CountStatementsAsync<T>(Func<Task<T>> call)
     {
-        var count = 0;
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name == DbTelemetry.SourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
-            ActivityStopped = _ => Interlocked.Increment(ref count),
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var statements = new Spans(DbTelemetry.SourceName);
         await call();
-        return count;
+        return statements.Stopped.Count;
     }
 
     /// <summary>Set-based seeding straight into the database, spread evenly over the tenant's open stages.</summary>

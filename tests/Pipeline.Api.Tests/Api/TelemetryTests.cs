@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Net;
 using Pipeline.Api.Automation;
@@ -26,13 +25,12 @@ public sealed class TelemetryTests(DatabaseProvider provider) : ApiTest(provider
     [Test]
     public async Task EveryCommand_IsASpan_WithItsNameTenantAndOutcome()
     {
-        var spans = new List<Activity>();
-        using var listener = Listen(CommandTelemetry.Name, spans);
+        using var spans = new Spans(CommandTelemetry.Name);
 
         await Api.CreateStageAsync(new { name = "Tracée" });
         await Api.PostAsync("/api/v1/stages", new { name = "Tracée" });
 
-        var commands = spans.Where(s => (string?)s.GetTagItem("pipeline.tenant") == Tenant).Select(s => ((string?)s.GetTagItem("pipeline.command"), (string?)s.GetTagItem("pipeline.outcome")));
+        var commands = spans.Stopped.Where(s => (string?)s.GetTagItem("pipeline.tenant") == Tenant).Select(s => ((string?)s.GetTagItem("pipeline.command"), (string?)s.GetTagItem("pipeline.outcome")));
         Assert.That(commands, Is.EqualTo(new (string?, string?)[] { ("ProvisionTenant", "ok"), ("CreateStage", "ok"), ("CreateStage", "RuleViolationException") }));
     }
 
@@ -57,17 +55,5 @@ public sealed class TelemetryTests(DatabaseProvider provider) : ApiTest(provider
         await Api.PostAsync("/api/v1/events", Event($"{Tenant}-2", "estimate.generated"));
 
         Assert.That(counts, Is.EquivalentTo(new[] { (1L, "moved", "none"), (1L, "replayed", "none"), (1L, "ignored", "target_not_forward") }));
-    }
-
-    private static ActivityListener Listen(string source, List<Activity> into)
-    {
-        var listener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name == source,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
-            ActivityStopped = a => { lock (into) into.Add(a); },
-        };
-        ActivitySource.AddActivityListener(listener);
-        return listener;
     }
 }
