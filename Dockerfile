@@ -3,7 +3,7 @@
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY . .
-RUN dotnet tool restore && dotnet restore Pipeline.Api.sln
+RUN dotnet restore Pipeline.Api.sln
 RUN dotnet build Pipeline.Api.sln -c Release --no-restore
 RUN dotnet test Pipeline.Api.sln -c Release --no-build
 RUN dotnet publish src/Pipeline.Api/Pipeline.Api.csproj -c Release --no-build -o /app

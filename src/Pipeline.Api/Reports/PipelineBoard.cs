@@ -150,9 +150,9 @@ public sealed class BoardQueries(Reads reads, Caller caller, TimeProvider clock)
         private const string CardColumns = "Id, Name, TeamId, StageId, ProbabilityBp, ProbabilitySource, ExpectedRevenueCents, Outcome, StageChangedAtMs, ExternalRef, Version";
 
         public const string Totals = """
-            SELECT o.StageId, o.ProbabilityBp, COUNT(*) AS Count, SUM(o.ExpectedRevenueCents) AS RevenueCents,
-                   SUM(CASE WHEN s.RottingDays > 0 AND s.IsClosing = 0
-                             AND o.StageChangedAtMs < @Now - CAST(s.RottingDays AS BIGINT) * @DayMs THEN 1 ELSE 0 END) AS Stale
+            SELECT o.StageId, o.ProbabilityBp, CAST(COUNT(*) AS BIGINT) AS Count, SUM(o.ExpectedRevenueCents) AS RevenueCents,
+                   CAST(SUM(CASE WHEN s.RottingDays > 0 AND s.IsClosing = 0
+                             AND o.StageChangedAtMs < @Now - CAST(s.RottingDays AS BIGINT) * @DayMs THEN 1 ELSE 0 END) AS BIGINT) AS Stale
             FROM Opportunities o
             JOIN Stages s ON s.TenantId = o.TenantId AND s.Id = o.StageId
             WHERE o.TenantId = @TenantId AND o.Active = 1 AND (@TeamId IS NULL OR o.TeamId = @TeamId)

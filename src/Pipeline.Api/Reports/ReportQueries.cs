@@ -187,12 +187,13 @@ public sealed class ReportQueries(Reads reads, BoardQueries board, Caller caller
             RottingDays, Money.FromCents(ExpectedRevenueCents), Probability.FromHundredths(ProbabilityBp));
     }
 
+    /// <remarks>Counts are cast to BIGINT: SQL Server's COUNT and SUM of 1s are INT, SQLite's are 64-bit; both map to long.</remarks>
     internal static class Sql
     {
         private const string TeamFilter = "(@TeamId IS NULL OR OpportunityId IN (SELECT Id FROM Opportunities WHERE TenantId = @TenantId AND TeamId = @TeamId))";
 
         public const string Won = """
-            SELECT COUNT(*) AS Count, SUM(ExpectedRevenueCents) AS Cents FROM Opportunities
+            SELECT CAST(COUNT(*) AS BIGINT) AS Count, SUM(ExpectedRevenueCents) AS Cents FROM Opportunities
             WHERE TenantId = @TenantId AND Outcome = 'won' AND StageChangedAtMs >= @From AND StageChangedAtMs < @To
               AND (@TeamId IS NULL OR TeamId = @TeamId)
             """;
@@ -213,17 +214,17 @@ public sealed class ReportQueries(Reads reads, BoardQueries board, Caller caller
                        COUNT(*) OVER (PARTITION BY StageId) AS N
                 FROM done
             )
-            SELECT StageId, COUNT(*) AS Stays, SUM(DurationMs) AS TotalMs,
+            SELECT StageId, CAST(COUNT(*) AS BIGINT) AS Stays, SUM(DurationMs) AS TotalMs,
                    SUM(CASE WHEN Rn IN ((N + 1) / 2, (N + 2) / 2) THEN DurationMs ELSE 0 END) AS MedianSumMs,
-                   SUM(CASE WHEN Rn IN ((N + 1) / 2, (N + 2) / 2) THEN 1 ELSE 0 END) AS MedianCount
+                   CAST(SUM(CASE WHEN Rn IN ((N + 1) / 2, (N + 2) / 2) THEN 1 ELSE 0 END) AS BIGINT) AS MedianCount
             FROM ranked
             GROUP BY StageId
             """;
 
         public const string Conversion = """
-            SELECT h.ToStageId AS StageId, COUNT(DISTINCT h.OpportunityId) AS Reached,
-                   COUNT(DISTINCT CASE WHEN o.Outcome = 'won' THEN h.OpportunityId END) AS Won,
-                   COUNT(DISTINCT CASE WHEN o.Outcome = 'lost' THEN h.OpportunityId END) AS Lost
+            SELECT h.ToStageId AS StageId, CAST(COUNT(DISTINCT h.OpportunityId) AS BIGINT) AS Reached,
+                   CAST(COUNT(DISTINCT CASE WHEN o.Outcome = 'won' THEN h.OpportunityId END) AS BIGINT) AS Won,
+                   CAST(COUNT(DISTINCT CASE WHEN o.Outcome = 'lost' THEN h.OpportunityId END) AS BIGINT) AS Lost
             FROM OpportunityHistory h
             JOIN Opportunities o ON o.TenantId = h.TenantId AND o.Id = h.OpportunityId
             WHERE h.TenantId = @TenantId AND o.CreatedAtMs >= @From AND o.CreatedAtMs < @To AND (@TeamId IS NULL OR o.TeamId = @TeamId)
@@ -231,9 +232,9 @@ public sealed class ReportQueries(Reads reads, BoardQueries board, Caller caller
             """;
 
         public const string Created = """
-            SELECT 0 AS StageId, COUNT(*) AS Reached,
-                   SUM(CASE WHEN Outcome = 'won' THEN 1 ELSE 0 END) AS Won,
-                   SUM(CASE WHEN Outcome = 'lost' THEN 1 ELSE 0 END) AS Lost
+            SELECT CAST(0 AS BIGINT) AS StageId, CAST(COUNT(*) AS BIGINT) AS Reached,
+                   CAST(COALESCE(SUM(CASE WHEN Outcome = 'won' THEN 1 ELSE 0 END), 0) AS BIGINT) AS Won,
+                   CAST(COALESCE(SUM(CASE WHEN Outcome = 'lost' THEN 1 ELSE 0 END), 0) AS BIGINT) AS Lost
             FROM Opportunities
             WHERE TenantId = @TenantId AND CreatedAtMs >= @From AND CreatedAtMs < @To AND (@TeamId IS NULL OR TeamId = @TeamId)
             """;

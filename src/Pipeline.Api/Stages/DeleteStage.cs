@@ -82,7 +82,7 @@ public sealed class DeleteStageHandler(StageStore store, StageAuditLog audit, Db
         public const string TargetingRules = "SELECT Id FROM AutomationRules WHERE TenantId = @TenantId AND TargetStageId = @StageId ORDER BY Id";
 
         public const string Count = """
-            SELECT Active, COUNT(*) AS Count FROM Opportunities
+            SELECT Active, CAST(COUNT(*) AS BIGINT) AS Count FROM Opportunities
             WHERE TenantId = @TenantId AND StageId = @StageId
             GROUP BY Active
             """;

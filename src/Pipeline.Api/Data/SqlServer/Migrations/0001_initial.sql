@@ -1,15 +1,17 @@
 -- Pipeline schema, SQL Server. Same tables and columns as the SQLite script of the same version.
 -- Probabilities are hundredths of a percent and money is cents (exact integers); times are UTC Unix milliseconds.
+-- Identifiers that callers send (tenant ids, external references, event ids) use a binary collation, so that they
+-- compare exactly as in SQLite: "ABC" and "abc" are two event ids on both engines.
 
 CREATE TABLE dbo.Tenants (
-    Id              NVARCHAR(64) NOT NULL CONSTRAINT PK_Tenants PRIMARY KEY,
+    Id              NVARCHAR(64) COLLATE Latin1_General_100_BIN2 NOT NULL CONSTRAINT PK_Tenants PRIMARY KEY,
     ProvisionedAtMs BIGINT       NOT NULL,
     StagesRevision  BIGINT       NOT NULL CONSTRAINT DF_Tenants_StagesRevision DEFAULT 0
 );
 
 CREATE TABLE dbo.Stages (
     Id              BIGINT IDENTITY(1, 1) NOT NULL CONSTRAINT PK_Stages PRIMARY KEY,
-    TenantId        NVARCHAR(64)  NOT NULL CONSTRAINT FK_Stages_Tenant REFERENCES dbo.Tenants (Id),
+    TenantId        NVARCHAR(64) COLLATE Latin1_General_100_BIN2  NOT NULL CONSTRAINT FK_Stages_Tenant REFERENCES dbo.Tenants (Id),
     Name            NVARCHAR(100) NOT NULL,
     Sequence        INT           NOT NULL,
     TeamId          BIGINT        NULL,
@@ -27,7 +29,7 @@ CREATE UNIQUE INDEX UX_Stages_Tenant_Closing ON dbo.Stages (TenantId) WHERE IsCl
 
 CREATE TABLE dbo.Opportunities (
     Id                   BIGINT IDENTITY(1, 1) NOT NULL CONSTRAINT PK_Opportunities PRIMARY KEY,
-    TenantId             NVARCHAR(64)  NOT NULL CONSTRAINT FK_Opportunities_Tenant REFERENCES dbo.Tenants (Id),
+    TenantId             NVARCHAR(64) COLLATE Latin1_General_100_BIN2  NOT NULL CONSTRAINT FK_Opportunities_Tenant REFERENCES dbo.Tenants (Id),
     Name                 NVARCHAR(200) NOT NULL,
     TeamId               BIGINT        NULL,
     StageId              BIGINT        NOT NULL,
@@ -38,7 +40,7 @@ CREATE TABLE dbo.Opportunities (
     Outcome              VARCHAR(10)   NOT NULL CONSTRAINT CK_Opportunities_Outcome CHECK (Outcome IN ('open', 'won', 'lost')),
     LostReason           NVARCHAR(500) NULL,
     StageChangedAtMs     BIGINT        NOT NULL,
-    ExternalRef          NVARCHAR(100) NULL,
+    ExternalRef          NVARCHAR(100) COLLATE Latin1_General_100_BIN2 NULL,
     Version              BIGINT        NOT NULL CONSTRAINT DF_Opportunities_Version DEFAULT 1,
     CreatedAtMs          BIGINT        NOT NULL,
     UpdatedAtMs          BIGINT        NOT NULL,
@@ -52,7 +54,7 @@ CREATE UNIQUE INDEX UX_Opportunities_ExternalRef ON dbo.Opportunities (TenantId,
 
 CREATE TABLE dbo.OpportunityHistory (
     Id                  BIGINT IDENTITY(1, 1) NOT NULL CONSTRAINT PK_OpportunityHistory PRIMARY KEY,
-    TenantId            NVARCHAR(64)  NOT NULL,
+    TenantId            NVARCHAR(64) COLLATE Latin1_General_100_BIN2  NOT NULL,
     OpportunityId       BIGINT        NOT NULL,
     OccurredAtMs        BIGINT        NOT NULL,
     Cause               VARCHAR(20)   NOT NULL,

@@ -2,7 +2,7 @@
 
 CREATE TABLE dbo.AutomationRules (
     Id            BIGINT IDENTITY(1, 1) NOT NULL CONSTRAINT PK_AutomationRules PRIMARY KEY,
-    TenantId      NVARCHAR(64)  NOT NULL CONSTRAINT FK_AutomationRules_Tenant REFERENCES dbo.Tenants (Id),
+    TenantId      NVARCHAR(64) COLLATE Latin1_General_100_BIN2  NOT NULL CONSTRAINT FK_AutomationRules_Tenant REFERENCES dbo.Tenants (Id),
     EventType     VARCHAR(100)  NOT NULL,
     TargetStageId BIGINT        NOT NULL,
     TeamId        BIGINT        NULL,
@@ -20,8 +20,8 @@ CREATE INDEX IX_AutomationRules_Target ON dbo.AutomationRules (TenantId, TargetS
 
 CREATE TABLE dbo.InboxEvents (
     Id           BIGINT IDENTITY(1, 1) NOT NULL CONSTRAINT PK_InboxEvents PRIMARY KEY,
-    TenantId     NVARCHAR(64)  NOT NULL,
-    EventId      NVARCHAR(100) NOT NULL,
+    TenantId     NVARCHAR(64) COLLATE Latin1_General_100_BIN2  NOT NULL,
+    EventId      NVARCHAR(100) COLLATE Latin1_General_100_BIN2 NOT NULL,
     Fingerprint  CHAR(64)      NOT NULL,
     EventType    VARCHAR(100)  NOT NULL,
     Payload      NVARCHAR(MAX) NOT NULL,

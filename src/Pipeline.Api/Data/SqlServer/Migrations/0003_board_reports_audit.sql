@@ -8,7 +8,7 @@ CREATE INDEX IX_OpportunityHistory_ToStage ON dbo.OpportunityHistory (TenantId, 
 
 CREATE TABLE dbo.StageAudit (
     Id           BIGINT IDENTITY(1, 1) NOT NULL CONSTRAINT PK_StageAudit PRIMARY KEY,
-    TenantId     NVARCHAR(64)  NOT NULL,
+    TenantId     NVARCHAR(64) COLLATE Latin1_General_100_BIN2  NOT NULL,
     StageId      BIGINT        NOT NULL,
     StageName    NVARCHAR(100) NOT NULL,
     Action       VARCHAR(20)   NOT NULL,
