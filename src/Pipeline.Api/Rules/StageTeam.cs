@@ -18,4 +18,17 @@ public static class StageTeam
                 + $"they would fall outside their pipeline if it moved to team {newTeamId}.",
                 ViolationKind.Conflict);
     }
+
+    /// <summary>After a team change, every rule targeting the stage must still be able to (see <see cref="AutomationPolicy.CheckTarget"/>).</summary>
+    public static RuleViolation? CheckRules(StageFacts changed, IEnumerable<(long RuleId, long? TeamId)> rules)
+    {
+        var broken = rules.Where(r => AutomationPolicy.CheckTarget(changed, r.TeamId) is not null).Select(r => r.RuleId).ToList();
+        return broken.Count == 0
+            ? null
+            : new RuleViolation(
+                "stage-targeted-by-rules",
+                $"Automation rules {string.Join(", ", broken)} move opportunities of other teams to '{changed.Name}'; change or delete them before giving the stage to team {changed.TeamId}.",
+                ViolationKind.Conflict,
+                new Dictionary<string, object?> { ["ruleIds"] = broken });
+    }
 }

@@ -23,7 +23,7 @@ public sealed class DeleteStageHandler(StageStore store, StageAuditLog audit, Db
         var stage = StageStore.Find(all, command.StageId);
         ETags.Check(command.ExpectedVersion, stage.Version, "stage");
         DeletionGuard.CheckDeletable(stage.Facts).ThrowIfBroken();
-        var rules = (await db.QueryAsync<long>(Sql.TargetingRules, new { caller.TenantId, StageId = stage.Id }, ct)).ToList();
+        var rules = (await store.RulesTargetingAsync(stage.Id, ct)).Select(r => r.RuleId).ToList();
         DeletionGuard.CheckNotTargeted(stage.Facts, rules).ThrowIfBroken();
 
         if (command.MoveOpportunitiesTo is { } targetId)
@@ -79,8 +79,6 @@ public sealed class DeleteStageHandler(StageStore store, StageAuditLog audit, Db
 
     internal static class Sql
     {
-        public const string TargetingRules = "SELECT Id FROM AutomationRules WHERE TenantId = @TenantId AND TargetStageId = @StageId ORDER BY Id";
-
         public const string Count = """
             SELECT Active, CAST(COUNT(*) AS BIGINT) AS Count FROM Opportunities
             WHERE TenantId = @TenantId AND StageId = @StageId

@@ -60,7 +60,10 @@ public sealed class StageEditor(StageStore store, StageAuditLog audit)
         if (name.Length == 0) throw new BadRequestException("name", "name must not be blank.");
         var teamId = changes.TeamId.Or(stage.TeamId);
         if (teamId != stage.TeamId)
+        {
             StageTeam.CheckChange(before, teamId, await store.TeamsInStageAsync(stageId, ct)).ThrowIfBroken();
+            StageTeam.CheckRules(before with { TeamId = teamId }, await store.RulesTargetingAsync(stageId, ct)).ThrowIfBroken();
+        }
         if (name != stage.Name || teamId != stage.TeamId)
             StageNames.CheckUnique(name, teamId, stageId, all.Select(s => s.Facts)).ThrowIfBroken();
         if (changes.TouchesProbability)

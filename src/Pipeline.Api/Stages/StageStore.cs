@@ -30,6 +30,10 @@ public sealed class StageStore(DbSession db, Caller caller, TimeProvider clock)
     public async Task<IReadOnlyList<long?>> TeamsInStageAsync(long stageId, CancellationToken ct) =>
         (await db.QueryAsync<long?>(Sql.TeamsInStage, new { caller.TenantId, StageId = stageId }, ct)).ToList();
 
+    /// <summary>The automation rules that move opportunities into this stage: (rule id, the rule's team).</summary>
+    public async Task<IReadOnlyList<(long RuleId, long? TeamId)>> RulesTargetingAsync(long stageId, CancellationToken ct) =>
+        (await db.QueryAsync<(long RuleId, long? TeamId)>(Sql.RulesTargeting, new { caller.TenantId, StageId = stageId }, ct)).ToList();
+
     public Task UpdateAsync(StageRow stage, CancellationToken ct) =>
         db.ExecuteAsync(Sql.Update, new
         {
@@ -55,6 +59,8 @@ public sealed class StageStore(DbSession db, Caller caller, TimeProvider clock)
         public const string Lock = "UPDATE Tenants SET StagesRevision = StagesRevision + 1 WHERE Id = @TenantId";
 
         public const string All = $"SELECT {StageRow.Columns} FROM Stages WHERE TenantId = @TenantId ORDER BY Sequence, Id";
+
+        public const string RulesTargeting = "SELECT Id AS RuleId, TeamId FROM AutomationRules WHERE TenantId = @TenantId AND TargetStageId = @StageId ORDER BY Id";
 
         public const string TeamsInStage = "SELECT DISTINCT TeamId FROM Opportunities WHERE TenantId = @TenantId AND StageId = @StageId";
 

@@ -94,6 +94,18 @@ public sealed class AutomationApiTests(DatabaseProvider provider) : ApiTest(prov
         Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created));
     }
 
+    [Test]
+    public async Task GivingAStageToATeam_WhileARuleForEveryTeamTargetsIt_Returns409()
+    {
+        var devis = await Api.StageAsync("Devis");
+
+        var problem = await ProblemAsync(await Api.PatchAsync($"/api/v1/stages/{devis.Id}", new { teamId = 3 }), HttpStatusCode.Conflict, "stage-targeted-by-rules");
+
+        var quoteRule = (await RulesAsync()).Single(r => r.EventType == "quote.issued");
+        Assert.That(problem["ruleIds"]!.AsArray().Select(n => (long)n!), Is.EqualTo(new[] { quoteRule.Id }));
+        Assert.That((await Api.StageAsync("Devis")).TeamId, Is.Null);
+    }
+
     [TestCase("Quote.Issued")]
     [TestCase("quote")]
     [TestCase("quote..issued")]

@@ -118,16 +118,16 @@ public sealed class StagesApiTests(DatabaseProvider provider) : ApiTest(provider
     [Test]
     public async Task Patch_SavesEveryFieldOfTheFormAtOnce_AndLeavesOmittedOnesAlone()
     {
-        var devis = await Api.StageAsync("Devis");
+        var relance = await Api.CreateStageAsync(new { name = "Relance", probability = 30, autoProbability = true });
 
-        var edited = await ReadAsync<StageDto>(await Api.PatchAsync($"/api/v1/stages/{devis.Id}",
-            new { name = "Devis signé ?", teamId = 7, folded = true, autoProbability = false, probability = 85.5m }));
-        var renamedOnly = await ReadAsync<StageDto>(await Api.PatchAsync($"/api/v1/stages/{devis.Id}", new { name = "Devis" }));
-        var shared = await ReadAsync<StageDto>(await Api.PatchAsync($"/api/v1/stages/{devis.Id}", "{\"teamId\": null}"));
+        var edited = await ReadAsync<StageDto>(await Api.PatchAsync($"/api/v1/stages/{relance.Id}",
+            new { name = "Relance signée ?", teamId = 7, folded = true, autoProbability = false, probability = 85.5m }));
+        var renamedOnly = await ReadAsync<StageDto>(await Api.PatchAsync($"/api/v1/stages/{relance.Id}", new { name = "Relance" }));
+        var shared = await ReadAsync<StageDto>(await Api.PatchAsync($"/api/v1/stages/{relance.Id}", "{\"teamId\": null}"));
 
         Assert.That((edited.Name, edited.TeamId, edited.Folded, edited.AutoProbability, edited.Probability),
-            Is.EqualTo(("Devis signé ?", (long?)7, true, false, (decimal?)85.5m)));
-        Assert.That((renamedOnly.Name, renamedOnly.TeamId, renamedOnly.Folded), Is.EqualTo(("Devis", (long?)7, true)));
+            Is.EqualTo(("Relance signée ?", (long?)7, true, false, (decimal?)85.5m)));
+        Assert.That((renamedOnly.Name, renamedOnly.TeamId, renamedOnly.Folded), Is.EqualTo(("Relance", (long?)7, true)));
         Assert.That(shared.TeamId, Is.Null);
     }
 
@@ -145,7 +145,7 @@ public sealed class StagesApiTests(DatabaseProvider provider) : ApiTest(provider
     [Test]
     public async Task ChangingTeam_WhileTheStageHoldsOpportunitiesOfAnotherTeam_Returns409()
     {
-        var devis = await Api.StageAsync("Devis");
+        var devis = await Api.CreateStageAsync(new { name = "Métré" });
         await Api.CreateOpportunityAsync(new { name = "Toiture", teamId = 3, stageId = devis.Id });
 
         await ProblemAsync(await Api.PatchAsync($"/api/v1/stages/{devis.Id}", new { teamId = 4 }), HttpStatusCode.Conflict, "stage-team-in-use");

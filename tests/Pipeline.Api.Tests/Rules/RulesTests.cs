@@ -261,6 +261,17 @@ public sealed class StageNamesAndTeamTests
     }
 
     [Test]
+    public void AStageGivenToATeam_MayNotLeaveARuleForOtherTeamsPointingAtIt()
+    {
+        var toTeam1 = Stage.Make(4, "Devis", team: 1);
+
+        Assert.That(StageTeam.CheckRules(toTeam1, [(7, 1)]), Is.Null);
+        var violation = StageTeam.CheckRules(toTeam1, [(7, 1), (8, null), (9, 2)]);
+        Assert.That((violation?.Code, violation?.Data!["ruleIds"]), Is.EqualTo(("stage-targeted-by-rules", (object)new List<long> { 8, 9 })));
+        Assert.That(StageTeam.CheckRules(Stage.Make(4), [(8, null), (9, 2)]), Is.Null, "a shared stage suits every rule");
+    }
+
+    [Test]
     public void DefaultStages_AreTheFiveOfTheHelpPage()
     {
         Assert.That(DefaultStages.All.Select(s => (s.Name, s.Probability)), Is.EqualTo(new (string, decimal?)[]
