@@ -38,11 +38,7 @@ public sealed class CreateOpportunityHandler(OpportunityStore store, DbSession d
         if (stage.IsClosing)
             throw new RuleViolationException(new RuleViolation("outcome-required",
                 "An opportunity starts in an open stage; create it, then mark it won or lost.", ViolationKind.Unprocessable));
-        if (command.ExternalRef is { } reference
-            && await db.QuerySingleOrDefaultAsync<long?>(Sql.ByExternalRef, new { caller.TenantId, ExternalRef = reference }, ct) is { } existing)
-            throw new RuleViolationException(new RuleViolation("duplicate-external-ref",
-                $"Opportunity {existing} already has externalRef '{reference}'.", ViolationKind.Conflict,
-                new Dictionary<string, object?> { ["opportunityId"] = existing }));
+        if (command.ExternalRef is { } reference) await store.CheckExternalRefFreeAsync(reference, ct);
 
         var now = store.Now;
         var row = new OpportunityRow
@@ -71,8 +67,6 @@ public sealed class CreateOpportunityHandler(OpportunityStore store, DbSession d
 
     internal static class Sql
     {
-        public const string ByExternalRef = "SELECT Id FROM Opportunities WHERE TenantId = @TenantId AND ExternalRef = @ExternalRef";
-
         public const string Insert = """
             INSERT INTO Opportunities (TenantId, Name, TeamId, StageId, ProbabilityBp, ProbabilitySource, ExpectedRevenueCents, Active,
                 Outcome, LostReason, StageChangedAtMs, ExternalRef, Version, CreatedAtMs, UpdatedAtMs)

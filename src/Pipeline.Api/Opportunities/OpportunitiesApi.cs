@@ -26,6 +26,10 @@ public static class OpportunitiesApi
         write.MapPost("/", CreateOpportunity).WithName(nameof(CreateOpportunity))
             .WithSummary("Create an opportunity").WithRequestExample("a roof renovation", new { name = "Rénovation toiture – Dupont", expectedRevenue = 18450.00m, externalRef = "CRM-2026-0042" }).WithDescription("Lands in the first unfolded open stage of its pipeline unless a stage is given.")
             .ProducesValidationProblem().ProducesProblem(409).ProducesProblem(422);
+        write.MapPatch("/{id:long}", UpdateOpportunity).WithName(nameof(UpdateOpportunity))
+            .WithSummary("Update an opportunity").WithDescription("Name, expected revenue, team and external reference; omitted members stay as they are. A new team's pipeline must contain the current stage.")
+            .WithRequestExample("the quote's amount changed", new { expectedRevenue = 19200.00m })
+            .ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409).ProducesProblem(412).ProducesProblem(422);
         write.MapPost("/{id:long}/move", MoveOpportunity).WithName(nameof(MoveOpportunity))
             .WithSummary("Move an opportunity to another stage").WithRequestExamples(new Dictionary<string, object> { ["to Devis"] = new { stageId = 4 }, ["won, into the closing stage"] = new { stageId = 5, outcome = "won" } })
             .WithDescription("Any stage of its pipeline, in any order. An automatic stage sets its probability; the closing stage needs `outcome`.")
@@ -72,6 +76,9 @@ public static class OpportunitiesApi
         var opportunity = await mediator.Send(body, ct);
         return response.Created($"/api/v1/opportunities/{opportunity.Id}", opportunity);
     }
+
+    public static async Task<Ok<OpportunityDto>> UpdateOpportunity(long id, UpdateOpportunityBody body, IMediator mediator, HttpContext http, CancellationToken ct) =>
+        http.Response.Versioned(await mediator.Send(new UpdateOpportunity(id, ETags.ExpectedVersion(http.Request), body), ct));
 
     public static async Task<Ok<OpportunityDto>> MoveOpportunity(long id, MoveOpportunityBody body, IMediator mediator, HttpContext http, CancellationToken ct) =>
         http.Response.Versioned(await mediator.Send(new MoveOpportunity(id, ETags.ExpectedVersion(http.Request), body.StageId!.Value, body.Outcome), ct));

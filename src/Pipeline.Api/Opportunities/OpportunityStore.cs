@@ -25,6 +25,15 @@ public sealed class OpportunityStore(DbSession db, Caller caller, TimeProvider c
     public async Task<IReadOnlyList<StageRow>> StagesAsync(CancellationToken ct) =>
         (await db.QueryAsync<StageRow>(StageStore.Sql.All, new { caller.TenantId }, ct)).ToList();
 
+    /// <summary>External references name one opportunity per tenant; a taken one answers 409 with the holder's id.</summary>
+    public async Task CheckExternalRefFreeAsync(string reference, CancellationToken ct)
+    {
+        if (await db.QuerySingleOrDefaultAsync<long?>(Sql.ByExternalRef, new { caller.TenantId, ExternalRef = reference }, ct) is { } existing)
+            throw new RuleViolationException(new RuleViolation("duplicate-external-ref",
+                $"Opportunity {existing} already has externalRef '{reference}'.", ViolationKind.Conflict,
+                new Dictionary<string, object?> { ["opportunityId"] = existing }));
+    }
+
     /// <summary>Writes the row if nobody changed it since it was read; otherwise the unit of work runs again.</summary>
     public async Task SaveAsync(OpportunityRow row, CancellationToken ct)
     {
@@ -95,6 +104,8 @@ public sealed class OpportunityStore(DbSession db, Caller caller, TimeProvider c
 
     internal static class Sql
     {
+        public const string ByExternalRef = "SELECT Id FROM Opportunities WHERE TenantId = @TenantId AND ExternalRef = @ExternalRef";
+
         public const string Load = $"SELECT {OpportunityRow.Columns} FROM Opportunities WHERE TenantId = @TenantId AND Id = @Id";
 
         public const string Update = """

@@ -244,6 +244,37 @@ public sealed class OpportunitiesApiTests(DatabaseProvider provider) : ApiTest(p
     }
 
     [Test]
+    public async Task Update_ChangesNameRevenueTeamAndReference_AndTheBoardFollows()
+    {
+        var devis = await Api.StageAsync("Devis");
+        var opportunity = await Api.CreateOpportunityAsync(new { name = "Extension", expectedRevenue = 10000m, stageId = devis.Id });
+
+        var updated = await ReadAsync<OpportunityDto>(await Api.PatchAsync($"/api/v1/opportunities/{opportunity.Id}",
+            new { name = " Extension bois ", expectedRevenue = 12500.50m, teamId = 3, externalRef = "DEV-9" }, ifMatch: "\"1\""));
+        var board = await ReadAsync<Pipeline.Api.Reports.Board>(await Api.GetAsync("/api/v1/pipeline?teamId=3"));
+        var untouched = await ReadAsync<OpportunityDto>(await Api.PatchAsync($"/api/v1/opportunities/{opportunity.Id}", new { }));
+
+        Assert.That((updated.Name, updated.ExpectedRevenue, updated.TeamId, updated.ExternalRef, updated.Version),
+            Is.EqualTo(("Extension bois", 12500.50m, (long?)3, "DEV-9", 2L)));
+        Assert.That(board.Columns.Single(c => c.Id == devis.Id).WeightedRevenue, Is.EqualTo(10000.40m));
+        Assert.That(untouched.Version, Is.EqualTo(2), "an empty change changes nothing");
+    }
+
+    [Test]
+    public async Task Update_ToATeamWhosePipelineLacksTheCurrentStage_Returns422_AndATakenReference409()
+    {
+        var teamStage = await Api.CreateStageAsync(new { name = "Métré", teamId = 1 });
+        var opportunity = await Api.CreateOpportunityAsync(new { name = "Charpente", teamId = 1, stageId = teamStage.Id });
+        await Api.CreateOpportunityAsync(new { name = "Autre", externalRef = "PRIS" });
+
+        await ProblemAsync(await Api.PatchAsync($"/api/v1/opportunities/{opportunity.Id}", new { teamId = 2 }), HttpStatusCode.UnprocessableEntity, "stage-outside-pipeline");
+        await ProblemAsync(await Api.PatchAsync($"/api/v1/opportunities/{opportunity.Id}", new { externalRef = "PRIS" }), HttpStatusCode.Conflict, "duplicate-external-ref");
+        await ProblemAsync(await Api.PatchAsync($"/api/v1/opportunities/{opportunity.Id}", new { expectedRevenue = 1.001m }), HttpStatusCode.BadRequest, "validation");
+
+        Assert.That(await Api.OpportunityAsync(opportunity.Id), Is.EqualTo(opportunity));
+    }
+
+    [Test]
     public async Task StaleIfMatch_OnAnOpportunity_Returns412AndChangesNothing()
     {
         var opportunity = await Api.CreateOpportunityAsync(new { name = "Bardage" });

@@ -1,0 +1,46 @@
+using System.ComponentModel.DataAnnotations;
+using Mediator;
+using Pipeline.Api.Http;
+using Pipeline.Api.Rules;
+
+namespace Pipeline.Api.Opportunities;
+
+/// <summary>What can change on an opportunity besides its stage and probability; omitted members stay as they are.</summary>
+/// <param name="Name">New name (trimmed, 1–200 characters).</param>
+/// <param name="ExpectedRevenue">New expected revenue (at most two decimals), e.g. when the quote's amount changes.</param>
+/// <param name="TeamId">New team, or null for none; its pipeline must contain the opportunity's current stage.</param>
+/// <param name="ExternalRef">The calling module's reference, unique per tenant.</param>
+public sealed record UpdateOpportunityBody(
+    [property: StringLength(200, MinimumLength = 1)] string? Name = null,
+    [property: Money] decimal? ExpectedRevenue = null,
+    Optional<long?> TeamId = default,
+    [property: StringLength(100, MinimumLength = 1)] string? ExternalRef = null);
+
+public sealed record UpdateOpportunity(long OpportunityId, long? ExpectedVersion, UpdateOpportunityBody Changes) : ICommand<OpportunityDto>;
+
+public sealed class UpdateOpportunityHandler(OpportunityStore store) : ICommandHandler<UpdateOpportunity, OpportunityDto>
+{
+    public async ValueTask<OpportunityDto> Handle(UpdateOpportunity command, CancellationToken ct)
+    {
+        var opportunity = await store.LoadAsync(command.OpportunityId, command.ExpectedVersion, ct);
+        var changes = command.Changes;
+        var name = changes.Name?.Trim() ?? opportunity.Name;
+        if (name.Length == 0) throw new BadRequestException("name", "name must not be blank.");
+        var teamId = changes.TeamId.Or(opportunity.TeamId);
+        if (teamId != opportunity.TeamId)
+        {
+            var stage = (await store.StagesAsync(ct)).Single(s => s.Id == opportunity.StageId);
+            Pipelines.CheckInPipeline(stage.Facts, teamId).ThrowIfBroken();
+        }
+        if (changes.ExternalRef is { } reference && reference != opportunity.ExternalRef) await store.CheckExternalRefFreeAsync(reference, ct);
+
+        var before = (opportunity.Name, opportunity.ExpectedRevenueCents, opportunity.TeamId, opportunity.ExternalRef);
+        opportunity.Name = name;
+        opportunity.ExpectedRevenueCents = changes.ExpectedRevenue is { } revenue ? Money.ToCents(revenue) : opportunity.ExpectedRevenueCents;
+        opportunity.TeamId = teamId;
+        opportunity.ExternalRef = changes.ExternalRef ?? opportunity.ExternalRef;
+        if ((opportunity.Name, opportunity.ExpectedRevenueCents, opportunity.TeamId, opportunity.ExternalRef) != before)
+            await store.SaveAsync(opportunity, ct);
+        return opportunity.ToDto();
+    }
+}
