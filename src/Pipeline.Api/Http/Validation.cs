@@ -12,7 +12,7 @@ public sealed class PercentageAttribute() : ValidationAttribute("{0} must be bet
 
 /// <summary>An amount of money: not negative, at most two decimals (stored exactly, in cents).</summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
-public sealed class MoneyAttribute() : ValidationAttribute("{0} must be between 0 and 1,000,000,000,000 with at most two decimals.")
+public sealed class MoneyAttribute() : ValidationAttribute("{0} must be between 0 and 10,000,000,000 with at most two decimals.")
 {
     public override bool IsValid(object? value) => value is not decimal d || Money.IsValid(d);
 }

@@ -16,10 +16,13 @@ public static class Probability
     public static decimal FromHundredths(int hundredths) => hundredths / 100m;
 }
 
-/// <summary>Amounts of money are stored as whole cents (exact in both engines).</summary>
+/// <summary>
+/// Amounts of money are stored as whole cents (exact in both engines). The cap keeps any realistic sum of them
+/// (millions of opportunities at the cap) inside 64-bit integers, where the database adds them.
+/// </summary>
 public static class Money
 {
-    public const decimal Max = 1_000_000_000_000m;
+    public const decimal Max = 10_000_000_000m;
 
     public static bool IsValid(decimal value) => value is >= 0m and <= Max && decimal.Round(value, 2) == value;
 

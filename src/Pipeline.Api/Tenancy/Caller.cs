@@ -8,10 +8,17 @@ public sealed record Caller(string TenantId, string Actor)
     public const string TenantClaim = "tenant_id";
     public const int MaxTenantIdLength = 64;
 
+    /// <summary>Stored with every history and audit entry; an identity provider's subject is rarely longer.</summary>
+    public const int MaxActorLength = 200;
+
     public static bool HasValidTenant(ClaimsPrincipal user) =>
         user.FindFirst(TenantClaim)?.Value is { Length: > 0 and <= MaxTenantIdLength } tenant && !string.IsNullOrWhiteSpace(tenant);
 
-    public static Caller From(ClaimsPrincipal user) => new(
-        user.FindFirst(TenantClaim)?.Value ?? throw new InvalidOperationException("The caller has no tenant_id claim; the authorization policy should have refused it."),
-        user.FindFirst("sub")?.Value ?? user.FindFirst("client_id")?.Value ?? user.Identity?.Name ?? "unknown");
+    public static Caller From(ClaimsPrincipal user)
+    {
+        var actor = user.FindFirst("sub")?.Value ?? user.FindFirst("client_id")?.Value ?? user.Identity?.Name ?? "unknown";
+        return new Caller(
+            user.FindFirst(TenantClaim)?.Value ?? throw new InvalidOperationException("The caller has no tenant_id claim; the authorization policy should have refused it."),
+            actor.Length <= MaxActorLength ? actor : actor[..MaxActorLength]);
+    }
 }

@@ -80,6 +80,16 @@ public sealed class SecurityTests(DatabaseProvider provider) : ApiTest(provider)
     }
 
     [Test]
+    public async Task AVeryLongSubject_IsRecordedTruncated_NotRefused()
+    {
+        var client = new TenantClient(App.WithToken(Tokens.Create(Tenant, ["pipeline.write"], subject: new string('s', 500))));
+
+        var opportunity = await client.CreateOpportunityAsync(new { name = "Long sujet" });
+
+        Assert.That((await Api.HistoryAsync(opportunity.Id)).Single().Actor, Has.Length.EqualTo(200));
+    }
+
+    [Test]
     public async Task ATokenWithoutTenant_Returns403()
     {
         var client = App.WithToken(Tokens.Create(null, ["pipeline.admin"]));

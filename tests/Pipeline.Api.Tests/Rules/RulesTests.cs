@@ -114,6 +114,13 @@ public sealed class ProbabilityPolicyTests
     [TestCase(-0.01, ExpectedResult = false)]
     public bool Probabilities_AreZeroToHundredWithTwoDecimals(decimal value) => Probability.IsValid(value);
 
+    [TestCase(0, ExpectedResult = true)]
+    [TestCase(10000000000.00, ExpectedResult = true)]
+    [TestCase(10000000000.01, ExpectedResult = false)]
+    [TestCase(12.345, ExpectedResult = false)]
+    [TestCase(-0.01, ExpectedResult = false)]
+    public bool Money_IsNonNegativeWithTwoDecimals_UpToTenBillion(decimal value) => Money.IsValid(value);
+
     [Test]
     public void Probabilities_RoundTripThroughHundredths_Exactly()
     {
