@@ -1,3 +1,4 @@
+using System.Data;
 using Mediator;
 using Polly;
 
@@ -17,8 +18,10 @@ public sealed class TransactionBehavior<TMessage, TResponse>(
         {
             await using var connection = dialect.CreateConnection();
             await connection.OpenAsync(ct);
-            // SQLite: BEGIN IMMEDIATE (the driver's default), so writers queue on the busy timeout instead of failing.
-            await using var transaction = await connection.BeginTransactionAsync(ct);
+            // SQLite: BEGIN IMMEDIATE either way (the driver's default), so writers queue on the busy timeout instead of failing.
+            // SQL Server: read committed, or serializable for the commands whose reads must hold until commit.
+            await using var transaction = await connection.BeginTransactionAsync(
+                message is ISerializableCommand ? IsolationLevel.Serializable : IsolationLevel.Unspecified, ct);
             session.Begin(connection, transaction);
             try
             {
@@ -32,6 +35,12 @@ public sealed class TransactionBehavior<TMessage, TResponse>(
             }
         }, cancellationToken);
 }
+
+/// <summary>
+/// A command whose statements read a set and then change it (e.g. record history for every opportunity of a stage,
+/// then move them): on SQL Server it runs serializable, so no row can join the set in between.
+/// </summary>
+public interface ISerializableCommand;
 
 public static class TransactionBehavior
 {

@@ -12,7 +12,7 @@ namespace Pipeline.Api.Stages;
 /// With <c>MoveOpportunitiesTo</c>, first
 /// moves them all there (history recorded, rule 3 applied), in the same transaction.
 /// </summary>
-public sealed record DeleteStage(long StageId, long? ExpectedVersion, long? MoveOpportunitiesTo) : ICommand<Unit>;
+public sealed record DeleteStage(long StageId, long? ExpectedVersion, long? MoveOpportunitiesTo) : ICommand<Unit>, ISerializableCommand;
 
 public sealed class DeleteStageHandler(StageStore store, StageAuditLog audit, DbSession db, Caller caller) : ICommandHandler<DeleteStage, Unit>
 {
