@@ -18,10 +18,30 @@ public sealed class SqlServerDialect(string connectionString) : ISqlDialect
 
     public DbConnection CreateConnection() => new SqlConnection(connectionString);
 
+    /// <summary>
+    /// Several instances may start at once against one database: an exclusive application lock, held by this
+    /// session until the scripts ran, makes the others wait and then find nothing left to do.
+    /// </summary>
     public void Migrate()
     {
         EnsureDatabase.For.SqlDatabase(connectionString);
+        using var connection = new SqlConnection(connectionString);
+        connection.Open();
+        using (var acquire = new SqlCommand(Sql.AcquireMigrationLock, connection) { CommandTimeout = 0 })
+        {
+            var result = (int)acquire.ExecuteScalar()!;
+            if (result < 0) throw new InvalidOperationException($"Could not take the migration lock (sp_getapplock returned {result}).");
+        }
         Migrations.Run(Migrations.Engine(DeployChanges.To.SqlDatabase(connectionString), Provider));
+    }
+
+    internal static class Sql
+    {
+        public const string AcquireMigrationLock = """
+            DECLARE @result INT;
+            EXEC @result = sp_getapplock @Resource = N'pipeline-api-migrations', @LockMode = 'Exclusive', @LockOwner = 'Session', @LockTimeout = 300000;
+            SELECT @result;
+            """;
     }
 
     public int? ErrorCode(DbException exception) => (exception as SqlException)?.Number;
