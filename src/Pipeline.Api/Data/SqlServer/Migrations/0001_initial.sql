@@ -1,7 +1,8 @@
 -- Pipeline schema, SQL Server. Same tables and columns as the SQLite script of the same version.
 -- Probabilities are hundredths of a percent and money is cents (exact integers); times are UTC Unix milliseconds.
 -- Identifiers that callers send (tenant ids, external references, event ids) use a binary collation, so that they
--- compare exactly as in SQLite: "ABC" and "abc" are two event ids on both engines.
+-- compare exactly as in SQLite: "ABC" and "abc" are two event ids on both engines. Text columns are all NVARCHAR,
+-- the type of the parameters the driver sends for .NET strings, so comparisons need no conversion.
 
 CREATE TABLE dbo.Tenants (
     Id              NVARCHAR(64) COLLATE Latin1_General_100_BIN2 NOT NULL CONSTRAINT PK_Tenants PRIMARY KEY,
@@ -34,10 +35,10 @@ CREATE TABLE dbo.Opportunities (
     TeamId               BIGINT        NULL,
     StageId              BIGINT        NOT NULL,
     ProbabilityBp        INT           NOT NULL CONSTRAINT CK_Opportunities_Probability CHECK (ProbabilityBp BETWEEN 0 AND 10000),
-    ProbabilitySource    VARCHAR(10)   NOT NULL CONSTRAINT CK_Opportunities_Source CHECK (ProbabilitySource IN ('stage', 'manual')),
+    ProbabilitySource    NVARCHAR(10)   NOT NULL CONSTRAINT CK_Opportunities_Source CHECK (ProbabilitySource IN ('stage', 'manual')),
     ExpectedRevenueCents BIGINT        NOT NULL CONSTRAINT DF_Opportunities_Revenue DEFAULT 0,
     Active               BIT           NOT NULL CONSTRAINT DF_Opportunities_Active DEFAULT 1,
-    Outcome              VARCHAR(10)   NOT NULL CONSTRAINT CK_Opportunities_Outcome CHECK (Outcome IN ('open', 'won', 'lost')),
+    Outcome              NVARCHAR(10)   NOT NULL CONSTRAINT CK_Opportunities_Outcome CHECK (Outcome IN ('open', 'won', 'lost')),
     LostReason           NVARCHAR(500) NULL,
     StageChangedAtMs     BIGINT        NOT NULL,
     ExternalRef          NVARCHAR(100) COLLATE Latin1_General_100_BIN2 NULL,
@@ -57,7 +58,7 @@ CREATE TABLE dbo.OpportunityHistory (
     TenantId            NVARCHAR(64) COLLATE Latin1_General_100_BIN2  NOT NULL,
     OpportunityId       BIGINT        NOT NULL,
     OccurredAtMs        BIGINT        NOT NULL,
-    Cause               VARCHAR(20)   NOT NULL,
+    Cause               NVARCHAR(20)   NOT NULL,
     FromStageId         BIGINT        NULL,
     FromStageName       NVARCHAR(100) NULL,
     ToStageId           BIGINT        NOT NULL,
