@@ -72,9 +72,7 @@ public sealed class IngestEventHandler(
         var opportunity = await opportunities.LoadAsync(command.OpportunityId, null, ct);
         var from = opportunity.StageId;
         var stages = await opportunities.StagesAsync(ct);
-        var facts = new OpportunityFacts(opportunity.TeamId, opportunity.StageId, opportunity.ProbabilityState.Value,
-            opportunity.ProbabilityState.Source, opportunity.OutcomeValue, opportunity.Active);
-        var decision = AutomationPolicy.Decide(command.Type, facts, (await rules.AllAsync(ct)).Select(r => r.Facts), stages.Select(s => s.Facts).ToList());
+        var decision = AutomationPolicy.Decide(command.Type, opportunity.Facts, (await rules.AllAsync(ct)).Select(r => r.Facts), stages.Select(s => s.Facts).ToList());
 
         var outcome = decision switch
         {

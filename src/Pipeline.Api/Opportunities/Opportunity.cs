@@ -96,6 +96,9 @@ public sealed class OpportunityRow
         set => (ProbabilityBp, ProbabilitySource) = (Probability.ToHundredths(value.Value), EnumText.Of(value.Source));
     }
 
+    public OpportunityFacts Facts => new(TeamId, StageId, Probability.FromHundredths(ProbabilityBp),
+        EnumText.Parse<ProbabilitySource>(ProbabilitySource), OutcomeValue, Active);
+
     public OpportunityDto ToDto() => new(
         Id, Name, TeamId, StageId, Probability.FromHundredths(ProbabilityBp), EnumText.Parse<ProbabilitySource>(ProbabilitySource),
         Money.FromCents(ExpectedRevenueCents), Active, OutcomeValue, LostReason, Time(StageChangedAtMs), ExternalRef, Version,
