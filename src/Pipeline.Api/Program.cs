@@ -32,7 +32,7 @@ builder.Services.AddMediator(options =>
 builder.Services.AddScoped<StageStore>().AddScoped<StageEditor>().AddScoped<StageQueries>().AddScoped<StageAuditLog>().AddScoped<StageAuditQueries>();
 builder.Services.AddScoped<OpportunityStore>().AddScoped<OpportunityQueries>();
 builder.Services.AddScoped<BoardQueries>().AddScoped<ReportQueries>();
-builder.Services.AddScoped<AutomationRuleStore>().AddSingleton<AutomationTelemetry>();
+builder.Services.AddScoped<AutomationRuleStore>().AddScoped<AutomationRuleQueries>().AddSingleton<AutomationTelemetry>();
 
 // Automation: the inbox remembers event ids for a retention period; a background service purges older ones.
 builder.Services.Configure<AutomationOptions>(builder.Configuration.GetSection("Automation"));

@@ -65,13 +65,11 @@ public static class AutomationApi
             .WithRequestExamples(new Dictionary<string, object> { ["a flushed queue"] = new { events = EventExamples.Values.Take(3) } });
     }
 
-    public static async Task<Ok<ListOf<AutomationRuleDto>>> ListAutomationRules(Reads reads, Caller caller, CancellationToken ct) =>
-        TypedResults.Ok(new ListOf<AutomationRuleDto>(
-            (await reads.QueryAsync<AutomationRuleRow>(AutomationRuleStore.Sql.All, new { caller.TenantId }, ct)).Select(r => r.ToDto()).ToList()));
+    public static async Task<Ok<ListOf<AutomationRuleDto>>> ListAutomationRules(AutomationRuleQueries rules, CancellationToken ct) =>
+        TypedResults.Ok(new ListOf<AutomationRuleDto>(await rules.ListAsync(ct)));
 
-    public static async Task<Ok<AutomationRuleDto>> GetAutomationRule(long id, Reads reads, Caller caller, HttpResponse response, CancellationToken ct) =>
-        response.Versioned((await reads.QueryAsync<AutomationRuleRow>(AutomationRuleStore.Sql.All, new { caller.TenantId }, ct))
-            .FirstOrDefault(r => r.Id == id)?.ToDto() ?? throw new NotFoundException("Automation rule", id));
+    public static async Task<Ok<AutomationRuleDto>> GetAutomationRule(long id, AutomationRuleQueries rules, HttpResponse response, CancellationToken ct) =>
+        response.Versioned(await rules.GetAsync(id, ct));
 
     public static async Task<Created<AutomationRuleDto>> CreateAutomationRule(AutomationRuleBody body, IMediator mediator, HttpResponse response, CancellationToken ct)
     {

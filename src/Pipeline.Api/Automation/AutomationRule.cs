@@ -67,3 +67,13 @@ public sealed class AutomationRuleStore(DbSession db, Caller caller)
         public const string All = $"SELECT {AutomationRuleRow.Columns} FROM AutomationRules WHERE TenantId = @TenantId ORDER BY Sequence, Id";
     }
 }
+
+/// <summary>Reads the rules, in the order they are tried.</summary>
+public sealed class AutomationRuleQueries(Reads reads, Caller caller)
+{
+    public async Task<IReadOnlyList<AutomationRuleDto>> ListAsync(CancellationToken ct) =>
+        (await reads.QueryAsync<AutomationRuleRow>(AutomationRuleStore.Sql.All, new { caller.TenantId }, ct)).Select(r => r.ToDto()).ToList();
+
+    public async Task<AutomationRuleDto> GetAsync(long id, CancellationToken ct) =>
+        (await ListAsync(ct)).FirstOrDefault(r => r.Id == id) ?? throw new NotFoundException("Automation rule", id);
+}
