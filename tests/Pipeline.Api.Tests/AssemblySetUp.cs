@@ -1,5 +1,3 @@
-using Pipeline.Api.Tests.Infrastructure;
-
 /// <summary>Outside any namespace, so it wraps every test of the assembly: the apps and containers go at the end.</summary>
 [SetUpFixture]
 public sealed class AssemblySetUp

@@ -55,6 +55,10 @@ public sealed class AutomationRuleStore(DbSession db, Caller caller)
     public async Task<IReadOnlyList<AutomationRuleRow>> AllAsync(CancellationToken ct) =>
         (await db.QueryAsync<AutomationRuleRow>(Sql.All, new { caller.TenantId }, ct)).ToList();
 
+    /// <summary>The rules for one event type, in the order they are tried.</summary>
+    public async Task<IReadOnlyList<AutomationRuleRow>> ForEventAsync(string eventType, CancellationToken ct) =>
+        (await db.QueryAsync<AutomationRuleRow>(Sql.ForEvent, new { caller.TenantId, EventType = eventType }, ct)).ToList();
+
     public async Task<AutomationRuleRow> LoadAsync(long id, long? expectedVersion, CancellationToken ct)
     {
         var rule = (await AllAsync(ct)).FirstOrDefault(r => r.Id == id) ?? throw new NotFoundException("Automation rule", id);
@@ -65,6 +69,12 @@ public sealed class AutomationRuleStore(DbSession db, Caller caller)
     internal static class Sql
     {
         public const string All = $"SELECT {AutomationRuleRow.Columns} FROM AutomationRules WHERE TenantId = @TenantId ORDER BY Sequence, Id";
+
+        public const string ForEvent = $"""
+            SELECT {AutomationRuleRow.Columns} FROM AutomationRules
+            WHERE TenantId = @TenantId AND EventType = @EventType
+            ORDER BY Sequence, Id
+            """;
     }
 }
 

@@ -72,7 +72,7 @@ public sealed class IngestEventHandler(
         var opportunity = await opportunities.LoadAsync(command.OpportunityId, null, ct);
         var from = opportunity.StageId;
         var stages = await opportunities.StagesAsync(ct);
-        var decision = AutomationPolicy.Decide(command.Type, opportunity.Facts, (await rules.AllAsync(ct)).Select(r => r.Facts), stages.Select(s => s.Facts).ToList());
+        var decision = AutomationPolicy.Decide(command.Type, opportunity.Facts, (await rules.ForEventAsync(command.Type, ct)).Select(r => r.Facts), stages.Select(s => s.Facts).ToList());
 
         var outcome = decision switch
         {

@@ -49,10 +49,7 @@ public static class Problems
 }
 
 /// <summary>The resource does not exist for this tenant (another tenant's ids answer the same).</summary>
-public sealed class NotFoundException(string resource, object id) : Exception($"{resource} {id} was not found.")
-{
-    public string Resource { get; } = resource;
-}
+public sealed class NotFoundException(string resource, object id) : Exception($"{resource} {id} was not found.");
 
 /// <summary>The caller's If-Match named a version that is no longer current.</summary>
 public sealed class PreconditionFailedException(string resource, long currentVersion)

@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Pipeline.Api.Rules;
 
 /// <summary>What the rules need to know about an automation rule.</summary>
@@ -17,17 +15,12 @@ public abstract record AutomationDecision
 }
 
 /// <summary>"Automatisation des étapes": business events move opportunities forward, by rules, never a closed one.</summary>
-public static partial class AutomationPolicy
+public static class AutomationPolicy
 {
     public const int MaxEventTypeLength = 100;
 
     /// <summary>Dotted lower-case names: <c>quote.issued</c>, <c>technical_visit.scheduled</c>.</summary>
     public const string EventTypePattern = @"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$";
-
-    public static bool IsEventType(string value) => value.Length <= MaxEventTypeLength && EventType().IsMatch(value);
-
-    [GeneratedRegex(EventTypePattern)]
-    private static partial Regex EventType();
 
     /// <summary>
     /// The first enabled rule for this event type (and the opportunity's team, or every team) whose target is in

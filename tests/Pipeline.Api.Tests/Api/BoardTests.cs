@@ -1,12 +1,8 @@
 using System.Diagnostics;
-using System.Net;
 using Dapper;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
-using Pipeline.Api.Data;
 using Pipeline.Api.Reports;
-using Pipeline.Api.Tests.Infrastructure;
-using static Pipeline.Api.Tests.Infrastructure.TenantClient;
 
 namespace Pipeline.Api.Tests.Api;
 

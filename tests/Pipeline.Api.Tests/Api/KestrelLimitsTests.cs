@@ -1,12 +1,8 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Pipeline.Api.Data;
-using Pipeline.Api.Tests.Infrastructure;
-using static Pipeline.Api.Tests.Infrastructure.TenantClient;
 
 namespace Pipeline.Api.Tests.Api;
 

@@ -1,10 +1,6 @@
-using System.Net;
-using Pipeline.Api.Data;
 using Pipeline.Api.Opportunities;
 using Pipeline.Api.Rules;
 using Pipeline.Api.Stages;
-using Pipeline.Api.Tests.Infrastructure;
-using static Pipeline.Api.Tests.Infrastructure.TenantClient;
 
 namespace Pipeline.Api.Tests.Api;
 

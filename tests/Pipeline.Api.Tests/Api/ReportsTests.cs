@@ -1,9 +1,5 @@
-using System.Net;
-using Pipeline.Api.Data;
 using Pipeline.Api.Reports;
 using Pipeline.Api.Stages;
-using Pipeline.Api.Tests.Infrastructure;
-using static Pipeline.Api.Tests.Infrastructure.TenantClient;
 
 namespace Pipeline.Api.Tests.Api;
 

@@ -1,8 +1,4 @@
-using System.Net;
 using System.Net.Http.Json;
-using Pipeline.Api.Data;
-using Pipeline.Api.Tests.Infrastructure;
-using static Pipeline.Api.Tests.Infrastructure.TenantClient;
 
 namespace Pipeline.Api.Tests.Api;
 

@@ -1,8 +1,4 @@
-using System.Net;
-using Pipeline.Api.Data;
 using Pipeline.Api.Stages;
-using Pipeline.Api.Tests.Infrastructure;
-using static Pipeline.Api.Tests.Infrastructure.TenantClient;
 
 namespace Pipeline.Api.Tests.Api;
 

@@ -1,9 +1,5 @@
 using System.Diagnostics.Metrics;
-using System.Net;
 using Pipeline.Api.Automation;
-using Pipeline.Api.Data;
-using Pipeline.Api.Tests.Infrastructure;
-using static Pipeline.Api.Tests.Infrastructure.TenantClient;
 
 namespace Pipeline.Api.Tests.Api;
 

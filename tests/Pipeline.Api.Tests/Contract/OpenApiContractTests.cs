@@ -1,6 +1,3 @@
-using Pipeline.Api.Data;
-using Pipeline.Api.Tests.Infrastructure;
-
 namespace Pipeline.Api.Tests.Contract;
 
 /// <summary>openapi.yaml at the repository root is the contract: it must be exactly what the service serves.</summary>

@@ -2,7 +2,6 @@ using System.Reflection;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.SqlServer.TransactSql.ScriptDom;
-using Pipeline.Api.Data;
 using Pipeline.Api.Data.Sqlite;
 
 namespace Pipeline.Api.Tests.Data;

@@ -1,6 +1,5 @@
 using System.Reflection;
 using Microsoft.SqlServer.TransactSql.ScriptDom;
-using Pipeline.Api.Data;
 using Pipeline.Api.Data.SqlServer;
 
 namespace Pipeline.Api.Tests.Data;

@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using Pipeline.Api.Data;
 using Pipeline.Api.Data.Sqlite;
 
 namespace Pipeline.Api.Tests.Data;

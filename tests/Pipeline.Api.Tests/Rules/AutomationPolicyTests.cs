@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Pipeline.Api.Rules;
 
 namespace Pipeline.Api.Tests.Rules;
@@ -88,7 +89,10 @@ public sealed class AutomationPolicyTests
     [TestCase(".issued", ExpectedResult = false)]
     [TestCase("1quote.issued", ExpectedResult = false)]
     [TestCase("quote issued", ExpectedResult = false)]
-    public bool EventTypes_AreDottedLowerCaseNames(string type) => AutomationPolicy.IsEventType(type);
+    public bool EventTypes_AreDottedLowerCaseNames(string type) => IsEventType(type);
+
+    /// <summary>The pattern the request validation applies (a [RegularExpression] attribute matches the whole value).</summary>
+    private static bool IsEventType(string type) => Regex.IsMatch(type, AutomationPolicy.EventTypePattern);
 
     [Test]
     public void ARuleTarget_IsAnOpenStageOfTheRulesTeamPipeline()
@@ -106,6 +110,6 @@ public sealed class AutomationPolicyTests
     {
         var names = DefaultStages.All.Where(s => !s.IsClosing).Select(s => s.Name).ToHashSet();
         Assert.That(AutomationPolicy.Defaults.Select(d => d.TargetStage).Distinct(), Is.SubsetOf(names));
-        Assert.That(AutomationPolicy.Defaults.Select(d => d.EventType), Has.All.Matches<string>(AutomationPolicy.IsEventType));
+        Assert.That(AutomationPolicy.Defaults.Select(d => d.EventType), Has.All.Matches<string>(IsEventType));
     }
 }
