@@ -5,7 +5,7 @@ using Pipeline.Api.Automation;
 using Pipeline.Api.Data;
 using Pipeline.Api.Data.Sqlite;
 using Pipeline.Api.Data.SqlServer;
-using Pipeline.Api.Http;
+using Pipeline.Api.Infrastructure;
 using Pipeline.Api.Opportunities;
 using Pipeline.Api.Reports;
 using Pipeline.Api.Stages;
@@ -21,7 +21,8 @@ builder.Services.AddSingleton<ISqlDialect>(database.Provider == DatabaseProvider
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<Reads>();
 builder.Services.AddScoped<DbSession>();
-builder.Services.AddKeyedSingleton(TransactionBehavior.RetryKey, (sp, _) => TransactionBehavior.BuildRetry(sp.GetRequiredService<ISqlDialect>()));
+builder.Services.AddKeyedSingleton(TransactionBehavior.RetryKey,
+    (sp, _) => TransactionBehavior.BuildRetry(sp.GetRequiredService<ISqlDialect>()));
 
 // Commands: compile-time mediator; every command runs telemetry → one transaction retried as a whole on transient errors.
 builder.Services.AddMediator(options =>
@@ -29,10 +30,11 @@ builder.Services.AddMediator(options =>
     options.ServiceLifetime = ServiceLifetime.Scoped;
     options.PipelineBehaviors = [typeof(TelemetryBehavior<,>), typeof(TransactionBehavior<,>)];
 });
-builder.Services.AddScoped<StageStore>().AddScoped<StageEditor>().AddScoped<StageQueries>().AddScoped<StageAuditLog>().AddScoped<StageAuditQueries>();
+builder.Services.AddScoped<StageStore>().AddScoped<StageQueries>().AddScoped<StageAuditLog>().AddScoped<StageAuditQueries>();
 builder.Services.AddScoped<OpportunityStore>().AddScoped<OpportunityQueries>();
 builder.Services.AddScoped<BoardQueries>().AddScoped<ReportQueries>();
-builder.Services.AddScoped<AutomationRuleStore>().AddScoped<AutomationRuleQueries>().AddSingleton<AutomationTelemetry>();
+builder.Services.AddScoped<AutomationRuleStore>().AddScoped<AutomationRuleQueries>().AddScoped<IngestEventBatch>();
+builder.Services.AddSingleton<AutomationTelemetry>();
 
 // Automation: the inbox remembers event ids for a retention period; a background service purges older ones.
 builder.Services.Configure<AutomationOptions>(builder.Configuration.GetSection("Automation"));
@@ -81,7 +83,8 @@ var api = app.MapGroup("/api/v1")
     .AddEndpointFilter(async (context, next) =>
     {
         var caller = context.HttpContext.RequestServices.GetRequiredService<Caller>();
-        await context.HttpContext.RequestServices.GetRequiredService<TenantProvisioner>().EnsureAsync(caller.TenantId, context.HttpContext.RequestAborted);
+        var provisioner = context.HttpContext.RequestServices.GetRequiredService<TenantProvisioner>();
+        await provisioner.EnsureAsync(caller.TenantId, context.HttpContext.RequestAborted);
         return await next(context);
     })
     .ProducesProblem(StatusCodes.Status401Unauthorized)

@@ -29,9 +29,9 @@ public sealed class HelpPageScenarioTests
         }));
         var devis = stages.Single(s => s.Name == "Devis");
 
-        var column = await _client.CreateStageAsync(new CreateStage { Name = "Relance", Probability = 30m, AutoProbability = true });
+        var column = await _client.CreateStageAsync(new CreateStageBody { Name = "Relance", Probability = 30m, AutoProbability = true });
         var folded = await _client.FoldStageAsync(column.Id, new FoldStageBody { Folded = true });
-        var opportunity = await _client.CreateOpportunityAsync(new CreateOpportunity { Name = "Rénovation toiture – Dupont", ExpectedRevenue = 18450.00m });
+        var opportunity = await _client.CreateOpportunityAsync(new CreateOpportunityBody { Name = "Rénovation toiture – Dupont", ExpectedRevenue = 18450.00m });
         var moved = await _client.MoveOpportunityAsync(opportunity.Id, new MoveOpportunityBody { StageId = devis.Id });
         var reassigned = await _client.SetProbabilityAsync(devis.Id, new SetProbabilityBody { Probability = 75m });
         var board = await _client.GetBoardAsync();
@@ -46,8 +46,8 @@ public sealed class HelpPageScenarioTests
     [Test]
     public async Task TheDeletionGuard_SurfacesAsATypedErrorWithTheCounts()
     {
-        var column = await _client.CreateStageAsync(new CreateStage { Name = "Métré" });
-        var opportunity = await _client.CreateOpportunityAsync(new CreateOpportunity { Name = "Extension", StageId = column.Id });
+        var column = await _client.CreateStageAsync(new CreateStageBody { Name = "Métré" });
+        var opportunity = await _client.CreateOpportunityAsync(new CreateOpportunityBody { Name = "Extension", StageId = column.Id });
         await _client.ArchiveOpportunityAsync(opportunity.Id);
 
         var error = Assert.ThrowsAsync<ApiException<StageDeletionProblem>>(() => _client.DeleteStageAsync(column.Id));
@@ -63,7 +63,7 @@ public sealed class HelpPageScenarioTests
     public async Task ProblemsSurfaceAsTypedErrors()
     {
         var notFound = Assert.ThrowsAsync<ApiException<ProblemDetails>>(() => _client.GetStageAsync(999_999_999));
-        var invalid = Assert.ThrowsAsync<ApiException<HttpValidationProblemDetails>>(() => _client.CreateStageAsync(new CreateStage { Name = "" }));
+        var invalid = Assert.ThrowsAsync<ApiException<HttpValidationProblemDetails>>(() => _client.CreateStageAsync(new CreateStageBody { Name = "" }));
 
         Assert.That((notFound!.StatusCode, notFound.Result.Type), Is.EqualTo((404, "https://docs.openfire.fr/pipeline/problems/not-found")));
         Assert.That(invalid!.Result.Errors.Keys, Does.Contain("name"));
@@ -72,9 +72,9 @@ public sealed class HelpPageScenarioTests
     [Test]
     public async Task EventsMoveOpportunities_ThroughTheGeneratedClient()
     {
-        var opportunity = await _client.CreateOpportunityAsync(new CreateOpportunity { Name = "Isolation" });
+        var opportunity = await _client.CreateOpportunityAsync(new CreateOpportunityBody { Name = "Isolation" });
 
-        var outcome = await _client.IngestEventAsync(new IngestEvent
+        var outcome = await _client.IngestEventAsync(new IngestEventBody
         {
             EventId = "devis-2026-0412", Type = "quote.issued", OpportunityId = opportunity.Id, OccurredAt = DateTimeOffset.UtcNow,
         });

@@ -1,7 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using Pipeline.Api.Data;
-using Pipeline.Api.Http;
+using Pipeline.Api.Infrastructure;
 using Pipeline.Api.Rules;
+using Pipeline.Api.Stages;
 using Pipeline.Api.Tenancy;
 
 namespace Pipeline.Api.Automation;
@@ -19,13 +20,15 @@ public sealed record AutomationRuleDto(
     long Id, string EventType, long TargetStageId, long? TeamId, bool ForwardOnly, bool Enabled, int Sequence, long Version) : IVersioned;
 
 /// <summary>A rule as created or replaced.</summary>
-/// <param name="EventType">Dotted lower-case event name: `quote.issued`, `estimate.generated`, `email.sent`, `technical_visit.scheduled`…</param>
+/// <param name="EventType">
+/// Dotted lower-case event name: `quote.issued`, `estimate.generated`, `email.sent`, `technical_visit.scheduled`…
+/// </param>
 /// <param name="TargetStageId">An open stage of the rule's team's pipeline.</param>
 /// <param name="TeamId">Only this team's opportunities; omitted or null for every team.</param>
 /// <param name="ForwardOnly">Never move an opportunity back to an earlier column (default true).</param>
 /// <param name="Enabled">Default true.</param>
 public sealed record AutomationRuleBody(
-    [property: Required, StringLength(AutomationPolicy.MaxEventTypeLength), RegularExpression(AutomationPolicy.EventTypePattern, ErrorMessage = "eventType must be a dotted lower-case name such as quote.issued.")] string EventType,
+    [property: Required, StringLength(AutomationPolicy.MaxEventTypeLength), EventType("eventType")] string EventType,
     [property: Required] long? TargetStageId,
     long? TeamId = null,
     bool ForwardOnly = true,
@@ -42,22 +45,26 @@ public sealed class AutomationRuleRow
     public int Sequence { get; set; }
     public long Version { get; set; }
 
-    public const string Columns = "Id, EventType, TargetStageId, TeamId, ForwardOnly, Enabled, Sequence, Version";
-
     public AutomationRuleFacts Facts => new(Id, EventType, TargetStageId, TeamId, ForwardOnly, Enabled, Sequence);
 
     public AutomationRuleDto ToDto() => new(Id, EventType, TargetStageId, TeamId, ForwardOnly, Enabled, Sequence, Version);
 }
 
-/// <summary>Statements the rule commands share.</summary>
-public sealed class AutomationRuleStore(DbSession db, Caller caller)
+/// <summary>The statements on automation rules that more than one use case runs.</summary>
+public static class AutomationRuleSql
 {
-    public async Task<IReadOnlyList<AutomationRuleRow>> AllAsync(CancellationToken ct) =>
-        (await db.QueryAsync<AutomationRuleRow>(Sql.All, new { caller.TenantId }, ct)).ToList();
+    public const string Columns = "Id, EventType, TargetStageId, TeamId, ForwardOnly, Enabled, Sequence, Version";
 
-    /// <summary>The rules for one event type, in the order they are tried.</summary>
-    public async Task<IReadOnlyList<AutomationRuleRow>> ForEventAsync(string eventType, CancellationToken ct) =>
-        (await db.QueryAsync<AutomationRuleRow>(Sql.ForEvent, new { caller.TenantId, EventType = eventType }, ct)).ToList();
+    public const string All = $"SELECT {Columns} FROM AutomationRules WHERE TenantId = @TenantId ORDER BY Sequence, Id";
+}
+
+/// <summary>What the rule commands share, inside the command's unit of work.</summary>
+public sealed class AutomationRuleStore(DbSession db, Caller caller, TimeProvider clock)
+{
+    public long Now => clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    public async Task<IReadOnlyList<AutomationRuleRow>> AllAsync(CancellationToken ct) =>
+        (await db.QueryAsync<AutomationRuleRow>(AutomationRuleSql.All, new { caller.TenantId }, ct)).ToList();
 
     public async Task<AutomationRuleRow> LoadAsync(long id, long? expectedVersion, CancellationToken ct)
     {
@@ -66,15 +73,26 @@ public sealed class AutomationRuleStore(DbSession db, Caller caller)
         return rule;
     }
 
-    internal static class Sql
+    /// <summary>A rule's target must exist and be an open stage of the rule's team's pipeline.</summary>
+    public async Task CheckTargetAsync(AutomationRuleBody rule, CancellationToken ct)
     {
-        public const string All = $"SELECT {AutomationRuleRow.Columns} FROM AutomationRules WHERE TenantId = @TenantId ORDER BY Sequence, Id";
+        var stages = await db.QueryAsync<StageRow>(StageSql.All, new { caller.TenantId }, ct);
+        var target = StageStore.Named(stages.ToList(), rule.TargetStageId!.Value);
+        AutomationPolicy.CheckTarget(target.Facts, rule.TeamId).ThrowIfBroken();
+    }
 
-        public const string ForEvent = $"""
-            SELECT {AutomationRuleRow.Columns} FROM AutomationRules
-            WHERE TenantId = @TenantId AND EventType = @EventType
-            ORDER BY Sequence, Id
-            """;
+    /// <summary>The body's settings on a row, and the parameters that write them.</summary>
+    public object Apply(AutomationRuleRow row, AutomationRuleBody body)
+    {
+        row.EventType = body.EventType;
+        row.TargetStageId = body.TargetStageId!.Value;
+        row.TeamId = body.TeamId;
+        row.ForwardOnly = body.ForwardOnly;
+        row.Enabled = body.Enabled;
+        return new
+        {
+            caller.TenantId, row.Id, row.EventType, row.TargetStageId, row.TeamId, row.ForwardOnly, row.Enabled, row.Sequence, Now,
+        };
     }
 }
 
@@ -82,7 +100,7 @@ public sealed class AutomationRuleStore(DbSession db, Caller caller)
 public sealed class AutomationRuleQueries(Reads reads, Caller caller)
 {
     public async Task<IReadOnlyList<AutomationRuleDto>> ListAsync(CancellationToken ct) =>
-        (await reads.QueryAsync<AutomationRuleRow>(AutomationRuleStore.Sql.All, new { caller.TenantId }, ct)).Select(r => r.ToDto()).ToList();
+        (await reads.QueryAsync<AutomationRuleRow>(AutomationRuleSql.All, new { caller.TenantId }, ct)).Select(r => r.ToDto()).ToList();
 
     public async Task<AutomationRuleDto> GetAsync(long id, CancellationToken ct) =>
         (await ListAsync(ct)).FirstOrDefault(r => r.Id == id) ?? throw new NotFoundException("Automation rule", id);

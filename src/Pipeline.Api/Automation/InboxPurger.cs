@@ -16,7 +16,8 @@ public sealed class AutomationOptions
 }
 
 /// <summary>Deletes inbox rows past their retention, in small batches so that writers are never blocked for long.</summary>
-public sealed partial class InboxPurger(ISqlDialect dialect, TimeProvider clock, IOptions<AutomationOptions> options, ILogger<InboxPurger> logger)
+public sealed partial class InboxPurger(
+    ISqlDialect dialect, TimeProvider clock, IOptions<AutomationOptions> options, ILogger<InboxPurger> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -58,7 +59,7 @@ public sealed partial class InboxPurger(ISqlDialect dialect, TimeProvider clock,
     [LoggerMessage(Level = LogLevel.Warning, Message = "Inbox purge failed; it runs again at the next interval")]
     private partial void PurgeFailed(Exception exception);
 
-    internal static class Sql
+    private static class Sql
     {
         public static string PurgeBatch(ISqlDialect dialect) => $"""
             DELETE FROM InboxEvents

@@ -12,9 +12,13 @@ public sealed class DatabaseHealthCheck(ISqlDialect dialect) : IHealthCheck
         {
             await using var connection = dialect.CreateConnection();
             await connection.OpenAsync(cancellationToken);
-            var applied = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM SchemaVersions", cancellationToken: cancellationToken));
+            var applied = await connection.ExecuteScalarAsync<long>(
+                new CommandDefinition("SELECT COUNT(*) FROM SchemaVersions", cancellationToken: cancellationToken));
             var expected = Migrations.ScriptTexts(dialect.Provider).Count();
-            var data = new Dictionary<string, object> { ["provider"] = dialect.Provider.ToString(), ["migrationsApplied"] = applied, ["migrationsExpected"] = expected };
+            var data = new Dictionary<string, object>
+            {
+                ["provider"] = dialect.Provider.ToString(), ["migrationsApplied"] = applied, ["migrationsExpected"] = expected,
+            };
             return applied >= expected
                 ? HealthCheckResult.Healthy("database reachable, schema up to date", data)
                 : HealthCheckResult.Unhealthy("database schema is behind this build", data: data);

@@ -19,7 +19,9 @@ public sealed class DbSession(ISqlDialect dialect)
     internal void End() => (_connection, _transaction) = (null, null);
 
     private CommandDefinition Command(string sql, object? parameters, CancellationToken ct) =>
-        new(sql, parameters, _transaction ?? throw new InvalidOperationException("No unit of work is open: send this command through the mediator."), cancellationToken: ct);
+        new(sql, parameters, _transaction ?? throw NoUnitOfWork(), cancellationToken: ct);
+
+    private static InvalidOperationException NoUnitOfWork() => new("No unit of work is open: send this command through the mediator.");
 
     public async Task<IEnumerable<T>> QueryAsync<T>(string sql, object? parameters, CancellationToken ct)
     {

@@ -16,6 +16,12 @@ public interface ISqlDialect
     /// <summary>Keeps the first <c>@Limit</c> rows; goes right after ORDER BY.</summary>
     string LimitClause { get; }
 
+    /// <summary>
+    /// Holds the tenant's row in shared mode until commit (see <see cref="IReadsStages"/>); null where a write
+    /// transaction already excludes every other writer (SQLite).
+    /// </summary>
+    string? LockStagesShared { get; }
+
     DbConnection CreateConnection();
 
     /// <summary>Creates or upgrades the schema with this engine's migration scripts.</summary>

@@ -7,13 +7,16 @@ namespace Pipeline.Api.Data;
 /// <summary>
 /// One connection, one transaction and one retry unit per command. A transient failure anywhere between
 /// BEGIN and COMMIT rolls back and runs the whole unit again on fresh data, so a retry never half-applies.
+/// The stage lock a command declares (<see cref="IChangesStages"/>, <see cref="IReadsStages"/>) is its first statement.
 /// </summary>
 public sealed class TransactionBehavior<TMessage, TResponse>(
-    ISqlDialect dialect, DbSession session, [FromKeyedServices(TransactionBehavior.RetryKey)] ResiliencePipeline retry)
+    ISqlDialect dialect, DbSession session, IServiceProvider services,
+    [FromKeyedServices(TransactionBehavior.RetryKey)] ResiliencePipeline retry)
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : ICommand<TResponse>
 {
-    public ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken) =>
+    public ValueTask<TResponse> Handle(
+        TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken) =>
         retry.ExecuteAsync(async ct =>
         {
             await using var connection = dialect.CreateConnection();
@@ -25,6 +28,8 @@ public sealed class TransactionBehavior<TMessage, TResponse>(
             session.Begin(connection, transaction);
             try
             {
+                if (StageLock.For(message, dialect) is { } lockSql)
+                    await session.ExecuteAsync(lockSql, new { services.GetRequiredService<Tenancy.Caller>().TenantId }, ct);
                 var response = await next(message, ct);
                 await transaction.CommitAsync(ct);
                 return response;

@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Mediator;
 using Pipeline.Api.Data;
-using Pipeline.Api.Http;
+using Pipeline.Api.Infrastructure;
 using Pipeline.Api.Rules;
 using Pipeline.Api.Stages;
 using Pipeline.Api.Tenancy;
@@ -15,43 +15,59 @@ namespace Pipeline.Api.Opportunities;
 /// <param name="ExpectedRevenue">Expected revenue (at most two decimals).</param>
 /// <param name="Probability">A probability set by hand; an automatic stage replaces it with its own (rule 3).</param>
 /// <param name="ExternalRef">The calling module's reference, unique per tenant (409 names the existing opportunity).</param>
-public sealed record CreateOpportunity(
+public sealed record CreateOpportunityBody(
     [property: Required, StringLength(200, MinimumLength = 1)] string Name,
     long? TeamId = null,
     long? StageId = null,
     [property: Money] decimal ExpectedRevenue = 0m,
     [property: Percentage] decimal? Probability = null,
-    [property: StringLength(100, MinimumLength = 1)] string? ExternalRef = null) : ICommand<OpportunityDto>;
+    [property: StringLength(100, MinimumLength = 1)] string? ExternalRef = null);
 
-public sealed class CreateOpportunityHandler(OpportunityStore store, DbSession db, Caller caller) : ICommandHandler<CreateOpportunity, OpportunityDto>
+/// <summary>Rule 1: a new opportunity lands in its pipeline's first unfolded open stage unless one is given; rule 3 applies.</summary>
+public sealed record CreateOpportunity(CreateOpportunityBody Body) : ICommand<OpportunityDto>, IReadsStages, IDocumented
+{
+    public static EndpointDoc Doc { get; } = new(
+        "Create an opportunity", "Lands in the first unfolded open stage of its pipeline unless a stage is given.")
+    {
+        Examples = new Dictionary<string, object>
+        {
+            ["a roof renovation"] =
+                new { name = "Rénovation toiture – Dupont", expectedRevenue = 18450.00m, externalRef = "CRM-2026-0042" },
+        },
+        Problems = [400, 409, 422],
+    };
+}
+
+public sealed class CreateOpportunityHandler(OpportunityStore store, DbSession db, Caller caller)
+    : ICommandHandler<CreateOpportunity, OpportunityDto>
 {
     public async ValueTask<OpportunityDto> Handle(CreateOpportunity command, CancellationToken ct)
     {
-        var name = command.Name.Trim();
+        var body = command.Body;
+        var name = body.Name.Trim();
         if (name.Length == 0) throw new BadRequestException("name", "name must not be blank.");
         var stages = await store.StagesAsync(ct);
-        var facts = stages.Select(s => s.Facts).ToList();
-        var stage = command.StageId is { } id
+        var stage = body.StageId is { } id
             ? StageStore.Named(stages, id)
-            : stages.Single(s => s.Id == Pipelines.LandingStage(facts, command.TeamId).Id);
-        Pipelines.CheckInPipeline(stage.Facts, command.TeamId).ThrowIfBroken();
-        if (stage.IsClosing)
-            throw new RuleViolationException(new RuleViolation("outcome-required",
-                "An opportunity starts in an open stage; create it, then mark it won or lost.", ViolationKind.Unprocessable));
-        if (command.ExternalRef is { } reference) await store.CheckExternalRefFreeAsync(reference, ct);
+            : stages.FirstOrDefault(s => s.Id == Pipelines.LandingStage(stages.Select(x => x.Facts), body.TeamId)?.Id)
+                .OrBroken(Pipelines.NoOpenStage);
+        Pipelines.CheckInPipeline(stage.Facts, body.TeamId).ThrowIfBroken();
+        Closing.CheckStartsOpen(stage.Facts).ThrowIfBroken();
+        if (body.ExternalRef is { } reference)
+            ExternalRefs.CheckFree(reference, await store.ExternalRefHolderAsync(reference, ct)).ThrowIfBroken();
 
         var now = store.Now;
         var row = new OpportunityRow
         {
             Name = name,
-            TeamId = command.TeamId,
+            TeamId = body.TeamId,
             StageId = stage.Id,
-            ProbabilityState = ProbabilityPolicy.Initial(stage.Facts, command.Probability),
-            ExpectedRevenueCents = Money.ToCents(command.ExpectedRevenue),
+            ProbabilityState = ProbabilityPolicy.Initial(stage.Facts, body.Probability),
+            ExpectedRevenueCents = Cents.Of(body.ExpectedRevenue),
             Active = true,
             OutcomeValue = Outcome.Open,
             StageChangedAtMs = now,
-            ExternalRef = command.ExternalRef,
+            ExternalRef = body.ExternalRef,
             Version = 1,
             CreatedAtMs = now,
             UpdatedAtMs = now,
@@ -65,7 +81,7 @@ public sealed class CreateOpportunityHandler(OpportunityStore store, DbSession d
         return row.ToDto();
     }
 
-    internal static class Sql
+    private static class Sql
     {
         public const string Insert = """
             INSERT INTO Opportunities (TenantId, Name, TeamId, StageId, ProbabilityBp, ProbabilitySource, ExpectedRevenueCents, Active,

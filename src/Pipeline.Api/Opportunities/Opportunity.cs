@@ -1,4 +1,5 @@
-using Pipeline.Api.Http;
+using Pipeline.Api.Data;
+using Pipeline.Api.Infrastructure;
 using Pipeline.Api.Rules;
 
 namespace Pipeline.Api.Opportunities;
@@ -81,9 +82,6 @@ public sealed class OpportunityRow
     public long CreatedAtMs { get; set; }
     public long UpdatedAtMs { get; set; }
 
-    public const string Columns = "Id, Name, TeamId, StageId, ProbabilityBp, ProbabilitySource, ExpectedRevenueCents, Active, Outcome, "
-                                  + "LostReason, StageChangedAtMs, ExternalRef, Version, CreatedAtMs, UpdatedAtMs";
-
     public Outcome OutcomeValue
     {
         get => EnumText.Parse<Outcome>(Outcome);
@@ -92,16 +90,16 @@ public sealed class OpportunityRow
 
     public ProbabilityState ProbabilityState
     {
-        get => new(Probability.FromHundredths(ProbabilityBp), EnumText.Parse<ProbabilitySource>(ProbabilitySource));
-        set => (ProbabilityBp, ProbabilitySource) = (Probability.ToHundredths(value.Value), EnumText.Of(value.Source));
+        get => new(Hundredths.ToPercent(ProbabilityBp), EnumText.Parse<ProbabilitySource>(ProbabilitySource));
+        set => (ProbabilityBp, ProbabilitySource) = (Hundredths.Of(value.Value), EnumText.Of(value.Source));
     }
 
-    public OpportunityFacts Facts => new(TeamId, StageId, Probability.FromHundredths(ProbabilityBp),
+    public OpportunityFacts Facts => new(TeamId, StageId, Hundredths.ToPercent(ProbabilityBp),
         EnumText.Parse<ProbabilitySource>(ProbabilitySource), OutcomeValue, Active);
 
     public OpportunityDto ToDto() => new(
-        Id, Name, TeamId, StageId, Probability.FromHundredths(ProbabilityBp), EnumText.Parse<ProbabilitySource>(ProbabilitySource),
-        Money.FromCents(ExpectedRevenueCents), Active, OutcomeValue, LostReason, Time(StageChangedAtMs), ExternalRef, Version,
+        Id, Name, TeamId, StageId, Hundredths.ToPercent(ProbabilityBp), EnumText.Parse<ProbabilitySource>(ProbabilitySource),
+        Cents.ToAmount(ExpectedRevenueCents), Active, OutcomeValue, LostReason, Time(StageChangedAtMs), ExternalRef, Version,
         Time(CreatedAtMs), Time(UpdatedAtMs));
 
     private static DateTimeOffset Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
@@ -124,6 +122,6 @@ public sealed class HistoryRow
 
     public HistoryEntryDto ToDto() => new(
         Id, DateTimeOffset.FromUnixTimeMilliseconds(OccurredAtMs), EnumText.Parse<HistoryCause>(Cause), FromStageId, FromStageName,
-        ToStageId, ToStageName, ProbabilityBeforeBp is { } b ? Probability.FromHundredths(b) : null, Probability.FromHundredths(ProbabilityAfterBp),
+        ToStageId, ToStageName, ProbabilityBeforeBp is { } b ? Hundredths.ToPercent(b) : null, Hundredths.ToPercent(ProbabilityAfterBp),
         RuleId, EventId, Actor);
 }

@@ -1,5 +1,5 @@
 using Pipeline.Api.Data;
-using Pipeline.Api.Http;
+using Pipeline.Api.Infrastructure;
 using Pipeline.Api.Rules;
 using Pipeline.Api.Tenancy;
 
@@ -11,7 +11,7 @@ public sealed record OpportunityFilter(long? StageId, long? TeamId, string? Outc
 public sealed class OpportunityQueries(Reads reads, Caller caller)
 {
     public async Task<OpportunityDto> GetAsync(long id, CancellationToken ct) =>
-        (await reads.SingleOrDefaultAsync<OpportunityRow>(OpportunityStore.Sql.Load, new { caller.TenantId, Id = id }, ct))?.ToDto()
+        (await reads.SingleOrDefaultAsync<OpportunityRow>(OpportunitySql.Load, new { caller.TenantId, Id = id }, ct))?.ToDto()
         ?? throw new NotFoundException("Opportunity", id);
 
     public async Task<Page<OpportunityDto>> ListAsync(OpportunityFilter filter, string? cursor, int? limit, CancellationToken ct)
@@ -39,10 +39,10 @@ public sealed class OpportunityQueries(Reads reads, Caller caller)
         return Paging.Of(rows.Select(r => r.ToDto()).ToList(), size, h => h.Id);
     }
 
-    internal static class Sql
+    private static class Sql
     {
         public static string List(ISqlDialect dialect) => $"""
-            SELECT {OpportunityRow.Columns} FROM Opportunities
+            SELECT {OpportunitySql.Columns} FROM Opportunities
             WHERE TenantId = @TenantId AND Id > @After AND Active = @Active
               AND (@StageId IS NULL OR StageId = @StageId)
               AND (@TeamId IS NULL OR TeamId = @TeamId)

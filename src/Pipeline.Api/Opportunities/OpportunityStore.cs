@@ -1,5 +1,5 @@
 using Pipeline.Api.Data;
-using Pipeline.Api.Http;
+using Pipeline.Api.Infrastructure;
 using Pipeline.Api.Rules;
 using Pipeline.Api.Stages;
 using Pipeline.Api.Tenancy;
@@ -7,8 +7,9 @@ using Pipeline.Api.Tenancy;
 namespace Pipeline.Api.Opportunities;
 
 /// <summary>
-/// The statements and stage transitions every opportunity command shares: load with the caller's If-Match,
-/// save under optimistic concurrency, enter a stage (rule 3) or close (rule 6), and append history (rule 11).
+/// The stage transitions every opportunity command shares, inside the command's unit of work: load with the
+/// caller's If-Match, save under optimistic concurrency, enter a stage (rule 3) or close (rule 6), and append
+/// history (rule 11).
 /// </summary>
 public sealed class OpportunityStore(DbSession db, Caller caller, TimeProvider clock)
 {
@@ -16,29 +17,24 @@ public sealed class OpportunityStore(DbSession db, Caller caller, TimeProvider c
 
     public async Task<OpportunityRow> LoadAsync(long id, long? expectedVersion, CancellationToken ct)
     {
-        var row = await db.QuerySingleOrDefaultAsync<OpportunityRow>(Sql.Load, new { caller.TenantId, Id = id }, ct)
+        var row = await db.QuerySingleOrDefaultAsync<OpportunityRow>(OpportunitySql.Load, new { caller.TenantId, Id = id }, ct)
                   ?? throw new NotFoundException("Opportunity", id);
         ETags.Check(expectedVersion, row.Version, "opportunity");
         return row;
     }
 
     public async Task<IReadOnlyList<StageRow>> StagesAsync(CancellationToken ct) =>
-        (await db.QueryAsync<StageRow>(StageStore.Sql.All, new { caller.TenantId }, ct)).ToList();
+        (await db.QueryAsync<StageRow>(StageSql.All, new { caller.TenantId }, ct)).ToList();
 
-    /// <summary>External references name one opportunity per tenant; a taken one answers 409 with the holder's id.</summary>
-    public async Task CheckExternalRefFreeAsync(string reference, CancellationToken ct)
-    {
-        if (await db.QuerySingleOrDefaultAsync<long?>(Sql.ByExternalRef, new { caller.TenantId, ExternalRef = reference }, ct) is { } existing)
-            throw new RuleViolationException(new RuleViolation("duplicate-external-ref",
-                $"Opportunity {existing} already has externalRef '{reference}'.", ViolationKind.Conflict,
-                new Dictionary<string, object?> { ["opportunityId"] = existing }));
-    }
+    /// <summary>The opportunity that already has this external reference, if any.</summary>
+    public Task<long?> ExternalRefHolderAsync(string reference, CancellationToken ct) =>
+        db.QuerySingleOrDefaultAsync<long?>(OpportunitySql.ByExternalRef, new { caller.TenantId, ExternalRef = reference }, ct);
 
     /// <summary>Writes the row if nobody changed it since it was read; otherwise the unit of work runs again.</summary>
     public async Task SaveAsync(OpportunityRow row, CancellationToken ct)
     {
         row.UpdatedAtMs = Now;
-        var updated = await db.ExecuteAsync(Sql.Update, new
+        var updated = await db.ExecuteAsync(OpportunitySql.Update, new
         {
             caller.TenantId, row.Id, row.Name, row.TeamId, row.StageId, row.ProbabilityBp, row.ProbabilitySource, row.ExpectedRevenueCents,
             row.Active, row.Outcome, row.LostReason, row.StageChangedAtMs, row.ExternalRef, row.Version, row.UpdatedAtMs,
@@ -85,7 +81,7 @@ public sealed class OpportunityStore(DbSession db, Caller caller, TimeProvider c
     public Task RecordAsync(
         OpportunityRow opportunity, StageRow? from, StageRow to, int? probabilityBefore, HistoryCause cause, CancellationToken ct,
         long? ruleId = null, string? eventId = null) =>
-        db.ExecuteAsync(Sql.Record, new
+        db.ExecuteAsync(OpportunitySql.RecordHistory, new
         {
             caller.TenantId,
             OpportunityId = opportunity.Id,
@@ -101,26 +97,4 @@ public sealed class OpportunityStore(DbSession db, Caller caller, TimeProvider c
             EventId = eventId,
             caller.Actor,
         }, ct);
-
-    internal static class Sql
-    {
-        public const string ByExternalRef = "SELECT Id FROM Opportunities WHERE TenantId = @TenantId AND ExternalRef = @ExternalRef";
-
-        public const string Load = $"SELECT {OpportunityRow.Columns} FROM Opportunities WHERE TenantId = @TenantId AND Id = @Id";
-
-        public const string Update = """
-            UPDATE Opportunities
-            SET Name = @Name, TeamId = @TeamId, StageId = @StageId, ProbabilityBp = @ProbabilityBp, ProbabilitySource = @ProbabilitySource,
-                ExpectedRevenueCents = @ExpectedRevenueCents, Active = @Active, Outcome = @Outcome, LostReason = @LostReason,
-                StageChangedAtMs = @StageChangedAtMs, ExternalRef = @ExternalRef, Version = Version + 1, UpdatedAtMs = @UpdatedAtMs
-            WHERE TenantId = @TenantId AND Id = @Id AND Version = @Version
-            """;
-
-        public const string Record = """
-            INSERT INTO OpportunityHistory (TenantId, OpportunityId, OccurredAtMs, Cause, FromStageId, FromStageName,
-                ToStageId, ToStageName, ProbabilityBeforeBp, ProbabilityAfterBp, RuleId, EventId, Actor)
-            VALUES (@TenantId, @OpportunityId, @Now, @Cause, @FromStageId, @FromStageName,
-                @ToStageId, @ToStageName, @ProbabilityBeforeBp, @ProbabilityAfterBp, @RuleId, @EventId, @Actor)
-            """;
-    }
 }

@@ -1,28 +1,39 @@
 using Mediator;
 using Pipeline.Api.Data;
+using Pipeline.Api.Infrastructure;
 using Pipeline.Api.Rules;
 using Pipeline.Api.Stages;
 using Pipeline.Api.Tenancy;
 
 namespace Pipeline.Api.Opportunities;
 
-/// <param name="StageId">The open stage to reopen into; by default the stage it was closed from, if it still fits, else the first stage of its pipeline.</param>
+/// <param name="StageId">
+/// The open stage to reopen into; by default the stage it was closed from, if it still fits, else the first stage of its pipeline.
+/// </param>
 public sealed record ReopenOpportunityBody(long? StageId = null);
 
-/// <summary>Reopens a won or lost opportunity: open, active, in an open stage of its pipeline, probability by rule 3.</summary>
-public sealed record ReopenOpportunity(long OpportunityId, long? ExpectedVersion, long? StageId) : ICommand<OpportunityDto>;
+/// <summary>Rule 6: reopens a won or lost opportunity: open, active, in an open stage of its pipeline, probability by rule 3.</summary>
+public sealed record ReopenOpportunity(long OpportunityId, long? ExpectedVersion, ReopenOpportunityBody Body)
+    : ICommand<OpportunityDto>, IReadsStages, IDocumented
+{
+    public static EndpointDoc Doc { get; } = new("Reopen a won or lost opportunity")
+    {
+        Examples = new Dictionary<string, object> { ["back to Devis"] = new { stageId = 4 } },
+        Problems = [400, 404, 409, 412, 422],
+    };
+}
 
-public sealed class ReopenOpportunityHandler(OpportunityStore store, DbSession db, Caller caller) : ICommandHandler<ReopenOpportunity, OpportunityDto>
+public sealed class ReopenOpportunityHandler(OpportunityStore store, DbSession db, Caller caller)
+    : ICommandHandler<ReopenOpportunity, OpportunityDto>
 {
     public async ValueTask<OpportunityDto> Handle(ReopenOpportunity command, CancellationToken ct)
     {
         var opportunity = await store.LoadAsync(command.OpportunityId, command.ExpectedVersion, ct);
         Closing.CheckReopen(opportunity.OutcomeValue).ThrowIfBroken();
         var stages = await store.StagesAsync(ct);
-        var target = command.StageId is { } id ? StageStore.Named(stages, id) : await DefaultTargetAsync(opportunity, stages, ct);
+        var target = command.Body.StageId is { } id ? StageStore.Named(stages, id) : await DefaultTargetAsync(opportunity, stages, ct);
         Pipelines.CheckInPipeline(target.Facts, opportunity.TeamId).ThrowIfBroken();
-        if (target.IsClosing)
-            throw new RuleViolationException(new RuleViolation("invalid-reopen-stage", "An opportunity reopens into an open stage.", ViolationKind.Unprocessable));
+        Closing.CheckReopenTarget(target.Facts).ThrowIfBroken();
 
         opportunity.OutcomeValue = Outcome.Open;
         opportunity.Active = true;
@@ -32,12 +43,14 @@ public sealed class ReopenOpportunityHandler(OpportunityStore store, DbSession d
 
     private async Task<StageRow> DefaultTargetAsync(OpportunityRow opportunity, IReadOnlyList<StageRow> stages, CancellationToken ct)
     {
-        var closedFrom = await db.QuerySingleOrDefaultAsync<long?>(Sql.ClosedFrom, new { caller.TenantId, OpportunityId = opportunity.Id }, ct);
+        var closedFrom = await db.QuerySingleOrDefaultAsync<long?>(
+            Sql.ClosedFrom, new { caller.TenantId, OpportunityId = opportunity.Id }, ct);
         var previous = stages.FirstOrDefault(s => s.Id == closedFrom && !s.IsClosing && Pipelines.Contains(s.Facts, opportunity.TeamId));
-        return previous ?? stages.Single(s => s.Id == Pipelines.LandingStage(stages.Select(x => x.Facts), opportunity.TeamId).Id);
+        var landing = Pipelines.LandingStage(stages.Select(x => x.Facts), opportunity.TeamId);
+        return (previous ?? stages.FirstOrDefault(s => s.Id == landing?.Id)).OrBroken(Pipelines.NoOpenStage);
     }
 
-    internal static class Sql
+    private static class Sql
     {
         public const string ClosedFrom = """
             SELECT FromStageId FROM OpportunityHistory

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Mediator;
-using Pipeline.Api.Http;
+using Pipeline.Api.Infrastructure;
 using Pipeline.Api.Rules;
 
 namespace Pipeline.Api.Opportunities;
@@ -9,7 +9,15 @@ namespace Pipeline.Api.Opportunities;
 public sealed record SetOpportunityProbabilityBody([property: Required, Percentage] decimal? Probability);
 
 /// <summary>Rule 4: a probability set by hand; its source becomes `manual`.</summary>
-public sealed record SetOpportunityProbability(long OpportunityId, long? ExpectedVersion, decimal Probability) : ICommand<OpportunityDto>;
+public sealed record SetOpportunityProbability(long OpportunityId, long? ExpectedVersion, SetOpportunityProbabilityBody Body)
+    : ICommand<OpportunityDto>, IDocumented
+{
+    public static EndpointDoc Doc { get; } = new("Set an opportunity's probability by hand")
+    {
+        Examples = new Dictionary<string, object> { ["65 %"] = new { probability = 65.00m } },
+        Problems = [400, 404, 409, 412],
+    };
+}
 
 public sealed class SetOpportunityProbabilityHandler(OpportunityStore store) : ICommandHandler<SetOpportunityProbability, OpportunityDto>
 {
@@ -17,7 +25,7 @@ public sealed class SetOpportunityProbabilityHandler(OpportunityStore store) : I
     {
         var opportunity = await store.LoadAsync(command.OpportunityId, command.ExpectedVersion, ct);
         ProbabilityPolicy.CheckManual(opportunity.OutcomeValue).ThrowIfBroken();
-        opportunity.ProbabilityState = new ProbabilityState(command.Probability, ProbabilitySource.Manual);
+        opportunity.ProbabilityState = new ProbabilityState(command.Body.Probability!.Value, ProbabilitySource.Manual);
         await store.SaveAsync(opportunity, ct);
         return opportunity.ToDto();
     }

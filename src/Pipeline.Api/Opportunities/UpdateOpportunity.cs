@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Mediator;
-using Pipeline.Api.Http;
+using Pipeline.Api.Data;
+using Pipeline.Api.Infrastructure;
 using Pipeline.Api.Rules;
 
 namespace Pipeline.Api.Opportunities;
@@ -16,14 +17,26 @@ public sealed record UpdateOpportunityBody(
     Optional<long?> TeamId = default,
     [property: StringLength(100, MinimumLength = 1)] string? ExternalRef = null);
 
-public sealed record UpdateOpportunity(long OpportunityId, long? ExpectedVersion, UpdateOpportunityBody Changes) : ICommand<OpportunityDto>;
+/// <summary>Name, expected revenue, team and external reference; a new team's pipeline must hold the current stage (rule 2).</summary>
+public sealed record UpdateOpportunity(long OpportunityId, long? ExpectedVersion, UpdateOpportunityBody Body)
+    : ICommand<OpportunityDto>, IReadsStages, IDocumented
+{
+    public static EndpointDoc Doc { get; } = new(
+        "Update an opportunity",
+        "Name, expected revenue, team and external reference; omitted members stay as they are. "
+        + "A new team's pipeline must contain the current stage.")
+    {
+        Examples = new Dictionary<string, object> { ["the quote's amount changed"] = new { expectedRevenue = 19200.00m } },
+        Problems = [400, 404, 409, 412, 422],
+    };
+}
 
 public sealed class UpdateOpportunityHandler(OpportunityStore store) : ICommandHandler<UpdateOpportunity, OpportunityDto>
 {
     public async ValueTask<OpportunityDto> Handle(UpdateOpportunity command, CancellationToken ct)
     {
         var opportunity = await store.LoadAsync(command.OpportunityId, command.ExpectedVersion, ct);
-        var changes = command.Changes;
+        var changes = command.Body;
         var name = changes.Name?.Trim() ?? opportunity.Name;
         if (name.Length == 0) throw new BadRequestException("name", "name must not be blank.");
         var teamId = changes.TeamId.Or(opportunity.TeamId);
@@ -32,11 +45,12 @@ public sealed class UpdateOpportunityHandler(OpportunityStore store) : ICommandH
             var stage = (await store.StagesAsync(ct)).Single(s => s.Id == opportunity.StageId);
             Pipelines.CheckInPipeline(stage.Facts, teamId).ThrowIfBroken();
         }
-        if (changes.ExternalRef is { } reference && reference != opportunity.ExternalRef) await store.CheckExternalRefFreeAsync(reference, ct);
+        if (changes.ExternalRef is { } reference && reference != opportunity.ExternalRef)
+            ExternalRefs.CheckFree(reference, await store.ExternalRefHolderAsync(reference, ct)).ThrowIfBroken();
 
         var before = (opportunity.Name, opportunity.ExpectedRevenueCents, opportunity.TeamId, opportunity.ExternalRef);
         opportunity.Name = name;
-        opportunity.ExpectedRevenueCents = changes.ExpectedRevenue is { } revenue ? Money.ToCents(revenue) : opportunity.ExpectedRevenueCents;
+        opportunity.ExpectedRevenueCents = changes.ExpectedRevenue is { } revenue ? Cents.Of(revenue) : opportunity.ExpectedRevenueCents;
         opportunity.TeamId = teamId;
         opportunity.ExternalRef = changes.ExternalRef ?? opportunity.ExternalRef;
         if ((opportunity.Name, opportunity.ExpectedRevenueCents, opportunity.TeamId, opportunity.ExternalRef) != before)

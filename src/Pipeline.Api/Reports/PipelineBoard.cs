@@ -1,5 +1,5 @@
 using Pipeline.Api.Data;
-using Pipeline.Api.Http;
+using Pipeline.Api.Infrastructure;
 using Pipeline.Api.Rules;
 using Pipeline.Api.Stages;
 using Pipeline.Api.Tenancy;
@@ -84,7 +84,8 @@ public sealed class BoardQueries(Reads reads, Caller caller, TimeProvider clock)
         var unfolded = stages.Where(s => !s.Folded).Select(s => s.Id).ToList();
         var cards = unfolded.Count == 0
             ? []
-            : await reads.QueryAsync<CardRow>(Sql.FirstCards, new { caller.TenantId, TeamId = teamId, StageIds = unfolded, PerStage = perStage + 1 }, ct);
+            : await reads.QueryAsync<CardRow>(
+                Sql.FirstCards, new { caller.TenantId, TeamId = teamId, StageIds = unfolded, PerStage = perStage + 1 }, ct);
         var cardsByStage = cards.ToLookup(c => c.StageId);
 
         var columns = stages.Select(stage =>
@@ -93,7 +94,8 @@ public sealed class BoardQueries(Reads reads, Caller caller, TimeProvider clock)
             var page = stage.Folded
                 ? new Page<BoardCard>([], null)
                 : Paging.Of(cardsByStage[stage.Id].OrderBy(c => c.Id).Select(c => c.ToCard(stage, now)).ToList(), perStage, c => c.Id);
-            return new BoardColumn(stage.Id, stage.Name, stage.Sequence, stage.Folded, stage.IsClosing, stage.Probability, stage.RottingDays,
+            return new BoardColumn(
+                stage.Id, stage.Name, stage.Sequence, stage.Folded, stage.IsClosing, stage.Probability, stage.RottingDays,
                 t.Sum(x => x.Count), Revenue(t), Weighted(t), t.Sum(x => x.Stale), page.Items, page.NextCursor);
         }).ToList();
         var onBoard = totals.Where(t => stages.Any(s => s.Id == t.StageId)).ToList();
@@ -113,13 +115,13 @@ public sealed class BoardQueries(Reads reads, Caller caller, TimeProvider clock)
 
     /// <summary>The team's pipeline; without a team, every stage.</summary>
     public async Task<IReadOnlyList<StageRow>> StagesAsync(long? teamId, CancellationToken ct) =>
-        await reads.QueryAsync<StageRow>(teamId is null ? StageQueries.Sql.All : StageQueries.Sql.Pipeline, new { caller.TenantId, TeamId = teamId }, ct);
+        await reads.QueryAsync<StageRow>(teamId is null ? StageSql.All : StageSql.Pipeline, new { caller.TenantId, TeamId = teamId }, ct);
 
-    /// <summary>Active opportunities per stage and probability, with stale counts (rule mirrored from <see cref="StageRules.IsStale"/>).</summary>
+    /// <summary>Active opportunities per stage and probability, with stale counts (as <see cref="Rotting.IsStale"/> says).</summary>
     public Task<IReadOnlyList<StageTotalsRow>> TotalsAsync(long? teamId, long now, CancellationToken ct) =>
-        reads.QueryAsync<StageTotalsRow>(Sql.Totals, new { caller.TenantId, TeamId = teamId, Now = now, StageRules.DayMs }, ct);
+        reads.QueryAsync<StageTotalsRow>(Sql.Totals, new { caller.TenantId, TeamId = teamId, Now = now, Rotting.DayMs }, ct);
 
-    public static decimal Revenue(IEnumerable<StageTotalsRow> totals) => Money.FromCents(totals.Sum(t => t.RevenueCents));
+    public static decimal Revenue(IEnumerable<StageTotalsRow> totals) => Cents.ToAmount(totals.Sum(t => t.RevenueCents));
 
     /// <summary>Σ cents × hundredths of a percent, then one rounding to the cent.</summary>
     public static decimal Weighted(IEnumerable<StageTotalsRow> totals) =>
@@ -140,14 +142,16 @@ public sealed class BoardQueries(Reads reads, Caller caller, TimeProvider clock)
         public long Version { get; init; }
 
         public BoardCard ToCard(StageRow stage, long now) => new(
-            Id, Name, TeamId, Probability.FromHundredths(ProbabilityBp), EnumText.Parse<ProbabilitySource>(ProbabilitySource),
-            Money.FromCents(ExpectedRevenueCents), EnumText.Parse<Outcome>(Outcome), DateTimeOffset.FromUnixTimeMilliseconds(StageChangedAtMs),
-            ExternalRef, StageRules.IsStale(StageChangedAtMs, stage.RottingDays, stage.IsClosing, now), Version);
+            Id, Name, TeamId, Hundredths.ToPercent(ProbabilityBp), EnumText.Parse<ProbabilitySource>(ProbabilitySource),
+            Cents.ToAmount(ExpectedRevenueCents), EnumText.Parse<Outcome>(Outcome),
+            DateTimeOffset.FromUnixTimeMilliseconds(StageChangedAtMs),
+            ExternalRef, Rotting.IsStale(StageChangedAtMs, stage.RottingDays, stage.IsClosing, now), Version);
     }
 
-    internal static class Sql
+    private static class Sql
     {
-        private const string CardColumns = "Id, Name, TeamId, StageId, ProbabilityBp, ProbabilitySource, ExpectedRevenueCents, Outcome, StageChangedAtMs, ExternalRef, Version";
+        private const string CardColumns = "Id, Name, TeamId, StageId, ProbabilityBp, ProbabilitySource, ExpectedRevenueCents, Outcome, "
+                                           + "StageChangedAtMs, ExternalRef, Version";
 
         public const string Totals = """
             SELECT o.StageId, o.ProbabilityBp, CAST(COUNT(*) AS BIGINT) AS Count, SUM(o.ExpectedRevenueCents) AS RevenueCents,

@@ -1,5 +1,5 @@
 using Pipeline.Api.Data;
-using Pipeline.Api.Http;
+using Pipeline.Api.Infrastructure;
 using Pipeline.Api.Rules;
 using Pipeline.Api.Tenancy;
 
@@ -12,7 +12,9 @@ public sealed record ReportRange(DateTimeOffset? From, DateTimeOffset? To)
 {
     /// <summary>A range that ends before it starts is refused.</summary>
     public static ReportRange Of(DateTimeOffset? from, DateTimeOffset? to) =>
-        from is null || to is null || from < to ? new ReportRange(from, to) : throw new BadRequestException("from", "from must be before to.");
+        from is null || to is null || from < to
+            ? new ReportRange(from, to)
+            : throw new BadRequestException("from", "from must be before to.");
 
     [System.Text.Json.Serialization.JsonIgnore]
     public long FromMs => From?.ToUnixTimeMilliseconds() ?? long.MinValue;
@@ -66,7 +68,8 @@ public sealed record ConversionStage(long StageId, string Name, bool Deleted, lo
 /// <param name="Won">Of those, won.</param>
 /// <param name="Lost">Of those, lost.</param>
 /// <param name="WinRate">Won ÷ created, in percent.</param>
-public sealed record Conversion(long? TeamId, ReportRange Range, IReadOnlyList<ConversionStage> Stages, long Created, long Won, long Lost, decimal? WinRate);
+public sealed record Conversion(
+    long? TeamId, ReportRange Range, IReadOnlyList<ConversionStage> Stages, long Created, long Won, long Lost, decimal? WinRate);
 
 /// <param name="Id">Opportunity id.</param>
 /// <param name="Name">Its name.</param>
@@ -78,7 +81,8 @@ public sealed record Conversion(long? TeamId, ReportRange Range, IReadOnlyList<C
 /// <param name="ExpectedRevenue">Expected revenue.</param>
 /// <param name="Probability">Probability of success.</param>
 public sealed record StaleOpportunity(
-    long Id, string Name, long? TeamId, long StageId, string StageName, DateTimeOffset StageChangedAt, int RottingDays, decimal ExpectedRevenue, decimal Probability);
+    long Id, string Name, long? TeamId, long StageId, string StageName, DateTimeOffset StageChangedAt, int RottingDays,
+    decimal ExpectedRevenue, decimal Probability);
 
 /// <summary>The reports managers use, computed in the database with exact integer sums.</summary>
 public sealed class ReportQueries(Reads reads, BoardQueries board, Caller caller)
@@ -87,19 +91,21 @@ public sealed class ReportQueries(Reads reads, BoardQueries board, Caller caller
     {
         var stages = (await board.StagesAsync(teamId, ct)).Where(s => !s.IsClosing).ToList();
         var totals = (await board.TotalsAsync(teamId, board.Now, ct)).Where(t => stages.Any(s => s.Id == t.StageId)).ToList();
-        var won = (await reads.QueryAsync<(long Count, long? Cents)>(Sql.Won, new { caller.TenantId, TeamId = teamId, From = range.FromMs, To = range.ToMs }, ct)).Single();
+        var parameters = new { caller.TenantId, TeamId = teamId, From = range.FromMs, To = range.ToMs };
+        var won = (await reads.QueryAsync<(long Count, long? Cents)>(Sql.Won, parameters, ct)).Single();
         var perStage = stages.Select(s =>
         {
             var t = totals.Where(x => x.StageId == s.Id).ToList();
             return new ForecastStage(s.Id, s.Name, t.Sum(x => x.Count), BoardQueries.Revenue(t), BoardQueries.Weighted(t));
         }).ToList();
         return new Forecast(teamId, range, perStage, totals.Sum(t => t.Count), BoardQueries.Revenue(totals), BoardQueries.Weighted(totals),
-            won.Count, Money.FromCents(won.Cents ?? 0));
+            won.Count, Cents.ToAmount(won.Cents ?? 0));
     }
 
     public async Task<ListOf<StageDuration>> StageDurationsAsync(long? teamId, ReportRange range, CancellationToken ct)
     {
-        var rows = await reads.QueryAsync<DurationRow>(Sql.Durations, new { caller.TenantId, TeamId = teamId, From = range.FromMs, To = range.ToMs }, ct);
+        var parameters = new { caller.TenantId, TeamId = teamId, From = range.FromMs, To = range.ToMs };
+        var rows = await reads.QueryAsync<DurationRow>(Sql.Durations, parameters, ct);
         var names = await NamesAsync(teamId, ct);
         return new ListOf<StageDuration>(names.Order(rows.Select(r => r.StageId))
             .Select(id => (Row: rows.Single(r => r.StageId == id), Name: names[id]))
@@ -116,7 +122,8 @@ public sealed class ReportQueries(Reads reads, BoardQueries board, Caller caller
         var names = await NamesAsync(teamId, ct);
         var stages = names.Order(rows.Select(r => r.StageId))
             .Select(id => (Row: rows.Single(r => r.StageId == id), Name: names[id]))
-            .Select(x => new ConversionStage(x.Row.StageId, x.Name.Name, x.Name.Deleted, x.Row.Reached, x.Row.Won, x.Row.Lost, Rate(x.Row.Won, x.Row.Reached)))
+            .Select(x => new ConversionStage(
+                x.Row.StageId, x.Name.Name, x.Name.Deleted, x.Row.Reached, x.Row.Won, x.Row.Lost, Rate(x.Row.Won, x.Row.Reached)))
             .ToList();
         return new Conversion(teamId, range, stages, created.Reached, created.Won, created.Lost, Rate(created.Won, created.Reached));
     }
@@ -127,7 +134,8 @@ public sealed class ReportQueries(Reads reads, BoardQueries board, Caller caller
         var after = Paging.AfterPair(cursor) ?? (long.MinValue, 0);
         var rows = await reads.QueryAsync<StaleRow>(Sql.Stale(reads.Dialect), new
         {
-            caller.TenantId, TeamId = teamId, Now = board.Now, StageRules.DayMs, AfterMs = after.First, AfterId = after.Second, Limit = size + 1,
+            caller.TenantId, TeamId = teamId, Now = board.Now, Rotting.DayMs, AfterMs = after.First, AfterId = after.Second,
+            Limit = size + 1,
         }, ct);
         return Paging.OfPair(rows.Select(r => r.ToDto()).ToList(), size, s => (s.StageChangedAt.ToUnixTimeMilliseconds(), s.Id));
     }
@@ -143,7 +151,9 @@ public sealed class ReportQueries(Reads reads, BoardQueries board, Caller caller
     private sealed class StageNames(IReadOnlyList<Stages.StageRow> current, IReadOnlyList<(long StageId, string Name)> recorded)
     {
         public (string Name, bool Deleted) this[long id] =>
-            current.FirstOrDefault(s => s.Id == id) is { } stage ? (stage.Name, false) : (recorded.FirstOrDefault(r => r.StageId == id).Name ?? $"#{id}", true);
+            current.FirstOrDefault(s => s.Id == id) is { } stage
+                ? (stage.Name, false)
+                : (recorded.FirstOrDefault(r => r.StageId == id).Name ?? $"#{id}", true);
 
         public IEnumerable<long> Order(IEnumerable<long> ids) =>
             ids.OrderBy(id => current.FirstOrDefault(s => s.Id == id) is { } s ? (0, s.Sequence, s.Id) : (1, 0, id));
@@ -183,14 +193,16 @@ public sealed class ReportQueries(Reads reads, BoardQueries board, Caller caller
         public long ExpectedRevenueCents { get; init; }
         public int ProbabilityBp { get; init; }
 
-        public StaleOpportunity ToDto() => new(Id, Name, TeamId, StageId, StageName, DateTimeOffset.FromUnixTimeMilliseconds(StageChangedAtMs),
-            RottingDays, Money.FromCents(ExpectedRevenueCents), Probability.FromHundredths(ProbabilityBp));
+        public StaleOpportunity ToDto() => new(
+            Id, Name, TeamId, StageId, StageName, DateTimeOffset.FromUnixTimeMilliseconds(StageChangedAtMs),
+            RottingDays, Cents.ToAmount(ExpectedRevenueCents), Hundredths.ToPercent(ProbabilityBp));
     }
 
     /// <remarks>Counts are cast to BIGINT: SQL Server's COUNT and SUM of 1s are INT, SQLite's are 64-bit; both map to long.</remarks>
-    internal static class Sql
+    private static class Sql
     {
-        private const string TeamFilter = "(@TeamId IS NULL OR OpportunityId IN (SELECT Id FROM Opportunities WHERE TenantId = @TenantId AND TeamId = @TeamId))";
+        private const string TeamFilter =
+            "(@TeamId IS NULL OR OpportunityId IN (SELECT Id FROM Opportunities WHERE TenantId = @TenantId AND TeamId = @TeamId))";
 
         public const string Won = """
             SELECT CAST(COUNT(*) AS BIGINT) AS Count, SUM(ExpectedRevenueCents) AS Cents FROM Opportunities
@@ -198,7 +210,9 @@ public sealed class ReportQueries(Reads reads, BoardQueries board, Caller caller
               AND (@TeamId IS NULL OR TeamId = @TeamId)
             """;
 
-        /// <summary>A stay runs from an entry to the opportunity's next entry; the median is the middle one (or two) of each stage's sorted stays.</summary>
+        /// <summary>
+        /// A stay runs from an entry to the opportunity's next entry; the median is the middle one (or two) of each stage's sorted stays.
+        /// </summary>
         public const string Durations = $"""
             WITH stays AS (
                 SELECT ToStageId AS StageId, OccurredAtMs AS StartedMs,

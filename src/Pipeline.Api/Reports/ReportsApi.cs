@@ -1,36 +1,60 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Pipeline.Api.Http;
+using Pipeline.Api.Infrastructure;
 
 namespace Pipeline.Api.Reports;
 
 /// <summary>The kanban board and the pipeline reports (pipeline.read).</summary>
 public static class ReportsApi
 {
+    private static readonly EndpointDoc BoardDoc = new(
+        "The kanban board in one call",
+        "The team's pipeline in order (without teamId: every stage and every opportunity), each column with its count, "
+        + "expected and weighted revenue, stale count and, unless folded, its first cards. Archived opportunities are not on the board.")
+    {
+        Problems = [400],
+    };
+
+    private static readonly EndpointDoc CardsDoc = new(
+        "More cards of one column", "Pass the column's nextCursor; the same teamId as the board.")
+    {
+        Problems = [400, 404],
+    };
+
+    private static readonly EndpointDoc ForecastDoc = new(
+        "Weighted forecast",
+        "Per open stage and in total: count, expected and weighted revenue; and the revenue won in the period.") { Problems = [400] };
+
+    private static readonly EndpointDoc DurationsDoc = new(
+        "Time spent in each stage",
+        "Average and median of the completed stays that started in the period, from the history; "
+        + "stages since deleted keep their last name.")
+    {
+        Problems = [400],
+    };
+
+    private static readonly EndpointDoc ConversionDoc = new(
+        "Stage conversion",
+        "Of the opportunities created in the period: how many reached each stage, how many of those were won or lost, "
+        + "and the stage-to-won rate.")
+    {
+        Problems = [400],
+    };
+
+    private static readonly EndpointDoc StaleDoc = new(
+        "Stale (rotting) opportunities",
+        "Open opportunities that sat longer than their stage's rotting days, oldest first, paged.") { Problems = [400] };
+
     public static void MapReportsApi(this RouteGroupBuilder api)
     {
         var board = api.MapGroup("/pipeline").WithTags("Board");
-        board.MapGet("/", GetBoard).WithName(nameof(GetBoard))
-            .WithSummary("The kanban board in one call")
-            .WithDescription("The team's pipeline in order (without teamId: every stage and every opportunity), each column with its count, "
-                             + "expected and weighted revenue, stale count and, unless folded, its first cards. Archived opportunities are not on the board.")
-            .ProducesValidationProblem();
-        board.MapGet("/stages/{stageId:long}/cards", GetBoardColumnCards).WithName(nameof(GetBoardColumnCards))
-            .WithSummary("More cards of one column").WithDescription("Pass the column's nextCursor; the same teamId as the board.")
-            .ProducesValidationProblem().ProducesProblem(404);
+        board.MapGet("/", GetBoard).Describe(nameof(GetBoard), BoardDoc);
+        board.MapGet("/stages/{stageId:long}/cards", GetBoardColumnCards).Describe(nameof(GetBoardColumnCards), CardsDoc);
 
         var reports = api.MapGroup("/reports").WithTags("Reports");
-        reports.MapGet("/forecast", GetForecast).WithName(nameof(GetForecast))
-            .WithSummary("Weighted forecast").WithDescription("Per open stage and in total: count, expected and weighted revenue; and the revenue won in the period.")
-            .ProducesValidationProblem();
-        reports.MapGet("/stage-durations", GetStageDurations).WithName(nameof(GetStageDurations))
-            .WithSummary("Time spent in each stage").WithDescription("Average and median of the completed stays that started in the period, from the history; stages since deleted keep their last name.")
-            .ProducesValidationProblem();
-        reports.MapGet("/conversion", GetConversion).WithName(nameof(GetConversion))
-            .WithSummary("Stage conversion").WithDescription("Of the opportunities created in the period: how many reached each stage, how many of those were won or lost, and the stage-to-won rate.")
-            .ProducesValidationProblem();
-        reports.MapGet("/stale", GetStaleOpportunities).WithName(nameof(GetStaleOpportunities))
-            .WithSummary("Stale (rotting) opportunities").WithDescription("Open opportunities that sat longer than their stage's rotting days, oldest first, paged.")
-            .ProducesValidationProblem();
+        reports.MapGet("/forecast", GetForecast).Describe(nameof(GetForecast), ForecastDoc);
+        reports.MapGet("/stage-durations", GetStageDurations).Describe(nameof(GetStageDurations), DurationsDoc);
+        reports.MapGet("/conversion", GetConversion).Describe(nameof(GetConversion), ConversionDoc);
+        reports.MapGet("/stale", GetStaleOpportunities).Describe(nameof(GetStaleOpportunities), StaleDoc);
     }
 
     /// <param name="teamId">The team whose pipeline to draw; omitted for every stage and opportunity.</param>
@@ -46,7 +70,8 @@ public static class ReportsApi
     /// <param name="limit">Page size, 1–100 (default 50).</param>
     /// <param name="queries">Read side.</param>
     /// <param name="ct">Request aborted.</param>
-    public static async Task<Ok<Page<BoardCard>>> GetBoardColumnCards(long stageId, long? teamId, string? cursor, int? limit, BoardQueries queries, CancellationToken ct) =>
+    public static async Task<Ok<Page<BoardCard>>> GetBoardColumnCards(
+        long stageId, long? teamId, string? cursor, int? limit, BoardQueries queries, CancellationToken ct) =>
         TypedResults.Ok(await queries.CardsAsync(stageId, teamId, cursor, limit, ct));
 
     /// <param name="teamId">One team; omitted for all.</param>
@@ -54,7 +79,8 @@ public static class ReportsApi
     /// <param name="to">Period end (excluded); default: none.</param>
     /// <param name="queries">Read side.</param>
     /// <param name="ct">Request aborted.</param>
-    public static async Task<Ok<Forecast>> GetForecast(long? teamId, DateTimeOffset? from, DateTimeOffset? to, ReportQueries queries, CancellationToken ct) =>
+    public static async Task<Ok<Forecast>> GetForecast(
+        long? teamId, DateTimeOffset? from, DateTimeOffset? to, ReportQueries queries, CancellationToken ct) =>
         TypedResults.Ok(await queries.ForecastAsync(teamId, ReportRange.Of(from, to), ct));
 
     /// <param name="teamId">One team; omitted for all.</param>
@@ -62,7 +88,8 @@ public static class ReportsApi
     /// <param name="to">Period end (excluded); default: none.</param>
     /// <param name="queries">Read side.</param>
     /// <param name="ct">Request aborted.</param>
-    public static async Task<Ok<ListOf<StageDuration>>> GetStageDurations(long? teamId, DateTimeOffset? from, DateTimeOffset? to, ReportQueries queries, CancellationToken ct) =>
+    public static async Task<Ok<ListOf<StageDuration>>> GetStageDurations(
+        long? teamId, DateTimeOffset? from, DateTimeOffset? to, ReportQueries queries, CancellationToken ct) =>
         TypedResults.Ok(await queries.StageDurationsAsync(teamId, ReportRange.Of(from, to), ct));
 
     /// <param name="teamId">One team; omitted for all.</param>
@@ -70,7 +97,8 @@ public static class ReportsApi
     /// <param name="to">Creation period end (excluded); default: none.</param>
     /// <param name="queries">Read side.</param>
     /// <param name="ct">Request aborted.</param>
-    public static async Task<Ok<Conversion>> GetConversion(long? teamId, DateTimeOffset? from, DateTimeOffset? to, ReportQueries queries, CancellationToken ct) =>
+    public static async Task<Ok<Conversion>> GetConversion(
+        long? teamId, DateTimeOffset? from, DateTimeOffset? to, ReportQueries queries, CancellationToken ct) =>
         TypedResults.Ok(await queries.ConversionAsync(teamId, ReportRange.Of(from, to), ct));
 
     /// <param name="teamId">One team; omitted for all.</param>
@@ -78,6 +106,7 @@ public static class ReportsApi
     /// <param name="limit">Page size, 1–100 (default 50).</param>
     /// <param name="queries">Read side.</param>
     /// <param name="ct">Request aborted.</param>
-    public static async Task<Ok<Page<StaleOpportunity>>> GetStaleOpportunities(long? teamId, string? cursor, int? limit, ReportQueries queries, CancellationToken ct) =>
+    public static async Task<Ok<Page<StaleOpportunity>>> GetStaleOpportunities(
+        long? teamId, string? cursor, int? limit, ReportQueries queries, CancellationToken ct) =>
         TypedResults.Ok(await queries.StaleAsync(teamId, cursor, limit, ct));
 }

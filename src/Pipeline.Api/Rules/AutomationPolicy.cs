@@ -1,7 +1,8 @@
 namespace Pipeline.Api.Rules;
 
 /// <summary>What the rules need to know about an automation rule.</summary>
-public sealed record AutomationRuleFacts(long Id, string EventType, long TargetStageId, long? TeamId, bool ForwardOnly, bool Enabled, int Sequence);
+public sealed record AutomationRuleFacts(
+    long Id, string EventType, long TargetStageId, long? TeamId, bool ForwardOnly, bool Enabled, int Sequence);
 
 /// <summary>Why an event moved nothing.</summary>
 public enum IgnoredReason { NoMatchingRule, RuleDisabled, TargetOutsidePipeline, TargetNotForward, OpportunityClosed }
@@ -60,13 +61,28 @@ public static class AutomationPolicy
     public static RuleViolation? CheckTarget(StageFacts target, long? ruleTeamId)
     {
         if (target.IsClosing)
-            return new RuleViolation("invalid-rule-target", $"'{target.Name}' is the closing stage; automation moves opportunities between open stages.", ViolationKind.Unprocessable);
+            return new RuleViolation("invalid-rule-target",
+                $"'{target.Name}' is the closing stage; automation moves opportunities between open stages.", ViolationKind.Unprocessable);
         return Pipelines.Contains(target, ruleTeamId)
             ? null
             : new RuleViolation("invalid-rule-target",
-                $"Stage '{target.Name}' belongs to team {target.TeamId}; a rule for {(ruleTeamId is null ? "every team" : $"team {ruleTeamId}")} cannot target it.",
+                $"Stage '{target.Name}' belongs to team {target.TeamId}; "
+                + $"a rule for {(ruleTeamId is null ? "every team" : $"team {ruleTeamId}")} cannot target it.",
                 ViolationKind.Unprocessable);
     }
+
+    /// <summary>Reordering rules takes every rule of the tenant, each once.</summary>
+    public static RuleViolation? CheckOrder(IReadOnlyCollection<long> ruleIds, IReadOnlyList<long> requested) =>
+        requested.Count == ruleIds.Count && ruleIds.ToHashSet().SetEquals(requested)
+            ? null
+            : new RuleViolation("order-mismatch", "The order must list every automation rule exactly once.", ViolationKind.Unprocessable);
+
+    /// <summary>An event id names one event: a redelivery must carry the same payload (compared by fingerprint).</summary>
+    public static RuleViolation? CheckSameEvent(string eventId, string storedFingerprint, string fingerprint) =>
+        storedFingerprint == fingerprint
+            ? null
+            : new RuleViolation("event-id-reused",
+                $"Event '{eventId}' was already received with another payload; an event id names one event.", ViolationKind.Unprocessable);
 
     /// <summary>The default rules provisioned with the default stages (design.md), all forward-only.</summary>
     public static readonly IReadOnlyList<(string EventType, string TargetStage)> Defaults =

@@ -17,7 +17,8 @@ public static class Closing
 
     public static RuleViolation? CheckReopen(Outcome outcome) =>
         outcome == Outcome.Open
-            ? new RuleViolation("opportunity-open", "The opportunity is open; only a won or lost opportunity can be reopened.", ViolationKind.Conflict)
+            ? new RuleViolation(
+                "opportunity-open", "The opportunity is open; only a won or lost opportunity can be reopened.", ViolationKind.Conflict)
             : null;
 
     /// <summary>The probability and activity an outcome gives: won stays active at 100, lost is archived at 0.</summary>
@@ -32,15 +33,33 @@ public static class Closing
     public static RuleViolation? CheckMoveOutcome(StageFacts target, Outcome? outcome) => (target.IsClosing, outcome) switch
     {
         (true, null or Outcome.Open) => new RuleViolation(
-            "outcome-required", $"Moving into the closing stage '{target.Name}' requires an outcome: won or lost.", ViolationKind.Unprocessable),
+            "outcome-required",
+            $"Moving into the closing stage '{target.Name}' requires an outcome: won or lost.",
+            ViolationKind.Unprocessable),
         (false, Outcome.Won or Outcome.Lost) => new RuleViolation(
-            "outcome-not-allowed", $"Stage '{target.Name}' is an open stage; an outcome only goes with the closing stage.", ViolationKind.Unprocessable),
+            "outcome-not-allowed",
+            $"Stage '{target.Name}' is an open stage; an outcome only goes with the closing stage.",
+            ViolationKind.Unprocessable),
         _ => null,
     };
+
+    /// <summary>A new opportunity starts open: it cannot be created in the closing stage.</summary>
+    public static RuleViolation? CheckStartsOpen(StageFacts stage) =>
+        stage.IsClosing
+            ? new RuleViolation("outcome-required",
+                "An opportunity starts in an open stage; create it, then mark it won or lost.", ViolationKind.Unprocessable)
+            : null;
+
+    /// <summary>A reopened opportunity goes back to an open stage.</summary>
+    public static RuleViolation? CheckReopenTarget(StageFacts stage) =>
+        stage.IsClosing
+            ? new RuleViolation("invalid-reopen-stage", "An opportunity reopens into an open stage.", ViolationKind.Unprocessable)
+            : null;
 
     /// <summary>Restoring an archived lost opportunity would make it active and lost at once: reopen it instead.</summary>
     public static RuleViolation? CheckRestore(Outcome outcome) =>
         outcome == Outcome.Lost
-            ? new RuleViolation("opportunity-lost", "A lost opportunity is restored by reopening it (POST …/reopen).", ViolationKind.Conflict)
+            ? new RuleViolation(
+                "opportunity-lost", "A lost opportunity is restored by reopening it (POST …/reopen).", ViolationKind.Conflict)
             : null;
 }

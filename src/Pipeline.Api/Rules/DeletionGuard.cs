@@ -7,7 +7,8 @@ public static class DeletionGuard
 
     public static RuleViolation? CheckDeletable(StageFacts stage) =>
         stage.IsClosing
-            ? new RuleViolation("closing-stage", $"'{stage.Name}' is the closing stage (won / lost); it cannot be deleted.", ViolationKind.Conflict)
+            ? new RuleViolation(
+                "closing-stage", $"'{stage.Name}' is the closing stage (won / lost); it cannot be deleted.", ViolationKind.Conflict)
             : null;
 
     /// <summary>A stage an automation rule targets stays until the rules are changed or removed.</summary>
@@ -43,8 +44,13 @@ public static class DeletionGuard
         var outside = teamsInStage.Where(team => !Pipelines.Contains(target, team)).ToList();
         return outside.Count == 0
             ? null
-            : Unprocessable($"Stage '{target.Name}' is not in the pipeline of every opportunity to move (teams: {string.Join(", ", outside.Select(t => t?.ToString() ?? "none"))}).");
+            : Unprocessable($"Stage '{target.Name}' is not in the pipeline of every opportunity to move (teams: {Teams(outside)}).");
     }
 
+    public static RuleViolation UnknownMoveTarget(long stageId) =>
+        Unprocessable($"moveOpportunitiesTo names no stage ({stageId}).");
+
     private static RuleViolation Unprocessable(string message) => new("invalid-move-target", message, ViolationKind.Unprocessable);
+
+    internal static string Teams(IEnumerable<long?> teams) => string.Join(", ", teams.Select(t => t?.ToString() ?? "none"));
 }

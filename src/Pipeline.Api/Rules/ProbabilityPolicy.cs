@@ -24,16 +24,6 @@ public static class ProbabilityPolicy
     public static RuleViolation? CheckManual(Outcome outcome) =>
         outcome == Outcome.Open ? null : Closing.ClosedViolation("its probability cannot change");
 
-    /// <summary>
-    /// Rule 5's invariant, as a predicate: the opportunities whose probability follows the stage. SetProbability
-    /// reassigns exactly these, in one statement (see SetProbability's SQL, which mirrors this).
-    /// </summary>
-    public static bool FollowsStage(OpportunityFacts opportunity, StageFacts stage) =>
-        stage.AutoProbability && !stage.IsClosing
-        && opportunity.StageId == stage.Id
-        && opportunity.Outcome == Outcome.Open
-        && opportunity.Source == ProbabilitySource.Stage;
-
     /// <summary>The closing stage's probability comes from each outcome, never from SetProbability.</summary>
     public static RuleViolation? CheckStageProbability(StageFacts stage, decimal? probability, bool autoProbability) =>
         stage.IsClosing && (probability is not null || autoProbability)

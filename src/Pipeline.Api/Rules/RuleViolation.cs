@@ -15,10 +15,15 @@ public sealed class RuleViolationException(RuleViolation violation) : Exception(
     public RuleViolation Violation { get; } = violation;
 }
 
+/// <summary>The two ways a handler meets a rule: a check that may be broken, or a lookup that must find something.</summary>
 public static class RuleViolationExtensions
 {
     public static void ThrowIfBroken(this RuleViolation? violation)
     {
         if (violation is not null) throw new RuleViolationException(violation);
     }
+
+    /// <summary>The value, or the rule's violation when there is none (e.g. a stage id that names no stage).</summary>
+    public static T OrBroken<T>(this T? value, Func<RuleViolation> violation) where T : class =>
+        value ?? throw new RuleViolationException(violation());
 }

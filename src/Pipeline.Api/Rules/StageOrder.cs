@@ -19,24 +19,28 @@ public static class StageOrder
         return pipeline.FirstOrDefault(s => s.IsClosing)?.Sequence ?? after;
     }
 
-    /// <summary>
-    /// The new sequence of each stage whose place changes, when the pipeline is put in <paramref name="requested"/> order.
-    /// The request must name exactly the pipeline's stages, each once.
-    /// </summary>
-    public static IReadOnlyList<(long StageId, int Sequence)> Reorder(IReadOnlyList<StageFacts> pipeline, IReadOnlyList<long> requested)
+    /// <summary>Reorder takes the full list of one pipeline: every one of its stages, each once, and no other.</summary>
+    public static RuleViolation? CheckOrder(IReadOnlyList<StageFacts> pipeline, IReadOnlyList<long> requested)
     {
         var expected = pipeline.Select(s => s.Id).ToHashSet();
         var duplicates = requested.GroupBy(id => id).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         var missing = expected.Except(requested).ToList();
         var unknown = requested.Distinct().Except(expected).ToList();
-        if (duplicates.Count + missing.Count + unknown.Count > 0)
-            throw new RuleViolationException(new RuleViolation(
-                "order-mismatch",
-                "The order must list every stage of the pipeline exactly once."
-                + Describe(" Missing: ", missing) + Describe(" Not in this pipeline: ", unknown) + Describe(" Repeated: ", duplicates),
-                ViolationKind.Unprocessable,
-                new Dictionary<string, object?> { ["missing"] = missing, ["unknown"] = unknown, ["repeated"] = duplicates }));
+        if (duplicates.Count + missing.Count + unknown.Count == 0) return null;
+        return new RuleViolation(
+            "order-mismatch",
+            "The order must list every stage of the pipeline exactly once."
+            + Describe(" Missing: ", missing) + Describe(" Not in this pipeline: ", unknown) + Describe(" Repeated: ", duplicates),
+            ViolationKind.Unprocessable,
+            new Dictionary<string, object?> { ["missing"] = missing, ["unknown"] = unknown, ["repeated"] = duplicates });
+    }
 
+    /// <summary>
+    /// The new sequence of each stage whose place changes when the pipeline is put in <paramref name="requested"/>
+    /// order (one that passed <see cref="CheckOrder"/>): the pipeline's own sequence slots, permuted.
+    /// </summary>
+    public static IReadOnlyList<(long StageId, int Sequence)> Reorder(IReadOnlyList<StageFacts> pipeline, IReadOnlyList<long> requested)
+    {
         var slots = pipeline.Select(s => s.Sequence).Order().ToList();
         var current = pipeline.ToDictionary(s => s.Id, s => s.Sequence);
         return requested.Select((id, i) => (id, slots[i])).Where(x => current[x.id] != x.Item2).ToList();

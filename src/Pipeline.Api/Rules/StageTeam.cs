@@ -7,19 +7,20 @@ public static class StageTeam
     {
         if (stage.TeamId == newTeamId) return null;
         if (stage.IsClosing)
-            return new RuleViolation("closing-stage-team", "The closing stage is shared by every team; it cannot belong to one.", ViolationKind.Unprocessable);
+            return new RuleViolation(
+                "closing-stage-team", "The closing stage is shared by every team; it cannot belong to one.", ViolationKind.Unprocessable);
         if (newTeamId is null) return null;
         var others = teamsInStage.Where(t => t != newTeamId).ToList();
         return others.Count == 0
             ? null
             : new RuleViolation(
                 "stage-team-in-use",
-                $"Stage '{stage.Name}' holds opportunities of other teams ({string.Join(", ", others.Select(t => t?.ToString() ?? "none"))}); "
+                $"Stage '{stage.Name}' holds opportunities of other teams ({DeletionGuard.Teams(others)}); "
                 + $"they would fall outside their pipeline if it moved to team {newTeamId}.",
                 ViolationKind.Conflict);
     }
 
-    /// <summary>After a team change, every rule targeting the stage must still be able to (see <see cref="AutomationPolicy.CheckTarget"/>).</summary>
+    /// <summary>After a team change, every rule targeting the stage must still be able to target it.</summary>
     public static RuleViolation? CheckRules(StageFacts changed, IEnumerable<(long RuleId, long? TeamId)> rules)
     {
         var broken = rules.Where(r => AutomationPolicy.CheckTarget(changed, r.TeamId) is not null).Select(r => r.RuleId).ToList();
@@ -27,7 +28,8 @@ public static class StageTeam
             ? null
             : new RuleViolation(
                 "stage-targeted-by-rules",
-                $"Automation rules {string.Join(", ", broken)} move opportunities of other teams to '{changed.Name}'; change or delete them before giving the stage to team {changed.TeamId}.",
+                $"Automation rules {string.Join(", ", broken)} move opportunities of other teams to '{changed.Name}'; "
+                + $"change or delete them before giving the stage to team {changed.TeamId}.",
                 ViolationKind.Conflict,
                 new Dictionary<string, object?> { ["ruleIds"] = broken });
     }

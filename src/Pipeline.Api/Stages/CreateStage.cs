@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Mediator;
 using Pipeline.Api.Data;
-using Pipeline.Api.Http;
+using Pipeline.Api.Infrastructure;
 using Pipeline.Api.Rules;
 using Pipeline.Api.Tenancy;
 
@@ -15,47 +15,61 @@ namespace Pipeline.Api.Stages;
 /// <param name="AutoProbability">Entering the stage sets the opportunity's probability; defaults to false.</param>
 /// <param name="RottingDays">Days after which an opportunity in the stage is stale; 0 (default) turns it off.</param>
 /// <param name="Position">1-based place in the team's pipeline; by default just before the closing stage.</param>
-public sealed record CreateStage(
+public sealed record CreateStageBody(
     [property: Required, StringLength(StageNames.MaxLength, MinimumLength = 1)] string Name,
     long? TeamId = null,
     bool Folded = false,
     [property: Percentage] decimal Probability = 0m,
     bool AutoProbability = false,
-    [property: Range(0, StageRules.MaxRottingDays)] int RottingDays = 0,
-    [property: Range(1, 1000)] int? Position = null) : ICommand<StageDto>;
+    [property: Range(0, Rotting.MaxDays)] int RottingDays = 0,
+    [property: Range(1, 1000)] int? Position = null);
 
-public sealed class CreateStageHandler(StageStore store, StageAuditLog audit, DbSession db, Caller caller) : ICommandHandler<CreateStage, StageDto>
+public sealed record CreateStage(CreateStageBody Body) : ICommand<StageDto>, IChangesStages, IDocumented
+{
+    public static EndpointDoc Doc { get; } = new("Add a new column", "Placed just before the closing stage unless a position is given.")
+    {
+        Examples = new Dictionary<string, object>
+        {
+            ["a follow-up column at 30 %"] = new { name = "Relance", probability = 30, autoProbability = true, rottingDays = 14 },
+        },
+        Problems = [400, 409],
+    };
+}
+
+public sealed class CreateStageHandler(StageStore store, StageAuditLog audit, DbSession db, Caller caller)
+    : ICommandHandler<CreateStage, StageDto>
 {
     public async ValueTask<StageDto> Handle(CreateStage command, CancellationToken ct)
     {
-        await store.LockAsync(ct);
+        var body = command.Body;
         var all = (await store.AllAsync(ct)).Select(s => s.Facts).ToList();
-        var name = StageNames.Normalize(command.Name);
-        StageNames.CheckUnique(name, command.TeamId, null, all).ThrowIfBroken();
+        var name = StageNames.Normalize(body.Name);
+        StageNames.CheckUnique(name, body.TeamId, null, all).ThrowIfBroken();
 
-        var sequence = StageOrder.InsertionSequence(all, command.TeamId, command.Position);
+        var sequence = StageOrder.InsertionSequence(all, body.TeamId, body.Position);
         var now = store.Now;
         await db.ExecuteAsync(Sql.MakeRoom, new { caller.TenantId, Sequence = sequence, Now = now }, ct);
         var row = new StageRow
         {
             Name = name,
             Sequence = sequence,
-            TeamId = command.TeamId,
-            Folded = command.Folded,
-            ProbabilityBp = Probability.ToHundredths(command.Probability),
-            AutoProbability = command.AutoProbability,
-            RottingDays = command.RottingDays,
+            TeamId = body.TeamId,
+            Folded = body.Folded,
+            ProbabilityBp = Hundredths.Of(body.Probability),
+            AutoProbability = body.AutoProbability,
+            RottingDays = body.RottingDays,
             Version = 1,
         };
         row.Id = await db.InsertAsync(Sql.Insert, new
         {
-            caller.TenantId, row.Name, row.Sequence, row.TeamId, row.Folded, row.ProbabilityBp, row.AutoProbability, row.RottingDays, Now = now,
+            caller.TenantId, row.Name, row.Sequence, row.TeamId, row.Folded, row.ProbabilityBp, row.AutoProbability, row.RottingDays,
+            Now = now,
         }, ct);
         await audit.RecordAsync(row, StageAuditAction.Created, null, StageAuditLog.Snapshot(row), ct);
         return row.ToDto();
     }
 
-    internal static class Sql
+    private static class Sql
     {
         public const string MakeRoom = """
             UPDATE Stages SET Sequence = Sequence + 1, Version = Version + 1, UpdatedAtMs = @Now
@@ -63,7 +77,8 @@ public sealed class CreateStageHandler(StageStore store, StageAuditLog audit, Db
             """;
 
         public const string Insert = """
-            INSERT INTO Stages (TenantId, Name, Sequence, TeamId, Folded, ProbabilityBp, AutoProbability, IsClosing, RottingDays, Version, CreatedAtMs, UpdatedAtMs)
+            INSERT INTO Stages (TenantId, Name, Sequence, TeamId, Folded, ProbabilityBp, AutoProbability, IsClosing, RottingDays,
+                Version, CreatedAtMs, UpdatedAtMs)
             VALUES (@TenantId, @Name, @Sequence, @TeamId, @Folded, @ProbabilityBp, @AutoProbability, 0, @RottingDays, 1, @Now, @Now);
             """;
     }

@@ -1,7 +1,7 @@
 using System.Data.Common;
 using Mediator;
 using Pipeline.Api.Data;
-using Pipeline.Api.Http;
+using Pipeline.Api.Infrastructure;
 using Pipeline.Api.Rules;
 using Pipeline.Api.Tenancy;
 
@@ -12,24 +12,33 @@ namespace Pipeline.Api.Stages;
 /// With <c>MoveOpportunitiesTo</c>, first
 /// moves them all there (history recorded, rule 3 applied), in the same transaction.
 /// </summary>
-public sealed record DeleteStage(long StageId, long? ExpectedVersion, long? MoveOpportunitiesTo) : ICommand<Unit>, ISerializableCommand;
+public sealed record DeleteStage(long StageId, long? ExpectedVersion, long? MoveOpportunitiesTo)
+    : ICommand<Unit>, IChangesStages, ISerializableCommand, IDocumented
+{
+    public static EndpointDoc Doc { get; } = new(
+        "Delete a stage",
+        "Refused (409, with activeCount and archivedCount) while the stage holds any opportunity, archived ones included, "
+        + "unless moveOpportunitiesTo names the stage that takes them. The closing stage, and a stage an automation rule "
+        + "targets (409 with ruleIds), are never deleted.")
+    {
+        Problems = [404, 409, 412, 422],
+        TypedProblems = new Dictionary<int, Type> { [409] = typeof(StageDeletionProblem) },
+    };
+}
 
-public sealed class DeleteStageHandler(StageStore store, StageAuditLog audit, DbSession db, Caller caller) : ICommandHandler<DeleteStage, Unit>
+public sealed class DeleteStageHandler(StageStore store, StageAuditLog audit, DbSession db, Caller caller)
+    : ICommandHandler<DeleteStage, Unit>
 {
     public async ValueTask<Unit> Handle(DeleteStage command, CancellationToken ct)
     {
-        await store.LockAsync(ct);
-        var all = await store.AllAsync(ct);
-        var stage = StageStore.Find(all, command.StageId);
-        ETags.Check(command.ExpectedVersion, stage.Version, "stage");
+        var (stage, all) = await store.LoadAsync(command.StageId, command.ExpectedVersion, ct);
         DeletionGuard.CheckDeletable(stage.Facts).ThrowIfBroken();
         var rules = (await store.RulesTargetingAsync(stage.Id, ct)).Select(r => r.RuleId).ToList();
         DeletionGuard.CheckNotTargeted(stage.Facts, rules).ThrowIfBroken();
 
         if (command.MoveOpportunitiesTo is { } targetId)
         {
-            var target = all.FirstOrDefault(s => s.Id == targetId)
-                ?? throw new RuleViolationException(new RuleViolation("invalid-move-target", $"moveOpportunitiesTo names no stage ({targetId}).", ViolationKind.Unprocessable));
+            var target = all.FirstOrDefault(s => s.Id == targetId).OrBroken(() => DeletionGuard.UnknownMoveTarget(targetId));
             DeletionGuard.CheckMoveTarget(stage.Facts, target.Facts, await store.TeamsInStageAsync(stage.Id, ct)).ThrowIfBroken();
             await MoveAllAsync(stage, target, ct);
         }
@@ -59,7 +68,7 @@ public sealed class DeleteStageHandler(StageStore store, StageAuditLog audit, Db
         return (counts.Where(c => c.Active).Sum(c => c.Count), counts.Where(c => !c.Active).Sum(c => c.Count));
     }
 
-    /// <summary>Two set-based statements, whatever the number of opportunities: history first (it reads the "before"), then the move.</summary>
+    /// <summary>Two set-based statements, whatever the number of opportunities: history first (it reads "before"), then the move.</summary>
     private async Task MoveAllAsync(StageRow from, StageRow to, CancellationToken ct)
     {
         var parameters = new
@@ -77,7 +86,7 @@ public sealed class DeleteStageHandler(StageStore store, StageAuditLog audit, Db
         await db.ExecuteAsync(Sql.MoveAll, parameters, ct);
     }
 
-    internal static class Sql
+    private static class Sql
     {
         public const string Count = """
             SELECT Active, CAST(COUNT(*) AS BIGINT) AS Count FROM Opportunities

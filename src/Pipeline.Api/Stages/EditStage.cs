@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Mediator;
-using Pipeline.Api.Http;
+using Pipeline.Api.Data;
+using Pipeline.Api.Infrastructure;
 using Pipeline.Api.Rules;
 
 namespace Pipeline.Api.Stages;
@@ -18,69 +19,55 @@ public sealed record EditStageBody(
     bool? Folded = null,
     bool? AutoProbability = null,
     [property: Percentage] decimal? Probability = null,
-    [property: Range(0, StageRules.MaxRottingDays)] int? RottingDays = null);
-
-public sealed record EditStage(long StageId, long? ExpectedVersion, StageChanges Changes) : ICommand<StageDto>;
-
-/// <summary>What a stage command changes; null members stay as they are.</summary>
-public sealed record StageChanges(
-    string? Name = null,
-    Optional<long?> TeamId = default,
-    bool? Folded = null,
-    bool? AutoProbability = null,
-    decimal? Probability = null,
-    int? RottingDays = null)
-{
-    public bool TouchesProbability => AutoProbability is not null || Probability is not null;
-}
-
-public sealed class EditStageHandler(StageEditor editor) : ICommandHandler<EditStage, StageDto>
-{
-    public ValueTask<StageDto> Handle(EditStage command, CancellationToken ct) =>
-        editor.ApplyAsync(command.StageId, command.ExpectedVersion, command.Changes, ct);
-}
+    [property: Range(0, Rotting.MaxDays)] int? RottingDays = null);
 
 /// <summary>
-/// Applies stage changes with every rule that guards them (names, team, closing stage, probability) and keeps
-/// rule 5's invariant: when the result is an auto stage, its opportunities follow its probability.
-/// RenameStage, FoldStage, SetProbability and the PATCH form all come through here.
+/// Applies every change of the form with every rule that guards them (names, team, closing stage, probability),
+/// and keeps rule 5's invariant: when the result is an auto stage, its opportunities follow its probability.
 /// </summary>
-public sealed class StageEditor(StageStore store, StageAuditLog audit)
+public sealed record EditStage(long StageId, long? ExpectedVersion, EditStageBody Body) : ICommand<StageDto>, IChangesStages, IDocumented
 {
-    public async ValueTask<StageDto> ApplyAsync(long stageId, long? expectedVersion, StageChanges changes, CancellationToken ct)
+    public static EndpointDoc Doc { get; } = new(
+        "Edit a stage (the \"Editer la colonne\" form)",
+        "Name, team, folded, automatic probability and probability in one atomic save; omitted members stay as they are.")
     {
-        await store.LockAsync(ct);
-        var all = await store.AllAsync(ct);
-        var stage = StageStore.Find(all, stageId);
-        ETags.Check(expectedVersion, stage.Version, "stage");
-        var before = stage.Facts;
-        var snapshot = StageAuditLog.Snapshot(stage);
+        Examples = new Dictionary<string, object>
+        {
+            ["the Devis column"] =
+                new { name = "Devis", teamId = (long?)null, folded = false, autoProbability = true, probability = 80.00m },
+        },
+        Problems = [400, 404, 409, 412, 422],
+    };
+}
 
-        var name = changes.Name is { } n ? StageNames.Normalize(n) : stage.Name;
+public sealed class EditStageHandler(StageStore store) : ICommandHandler<EditStage, StageDto>
+{
+    public async ValueTask<StageDto> Handle(EditStage command, CancellationToken ct)
+    {
+        var (stage, all) = await store.LoadAsync(command.StageId, command.ExpectedVersion, ct);
+        var body = command.Body;
+        var name = body.Name is { } n ? StageNames.Normalize(n) : stage.Name;
         if (name.Length == 0) throw new BadRequestException("name", "name must not be blank.");
-        var teamId = changes.TeamId.Or(stage.TeamId);
+        var teamId = body.TeamId.Or(stage.TeamId);
         if (teamId != stage.TeamId)
         {
-            StageTeam.CheckChange(before, teamId, await store.TeamsInStageAsync(stageId, ct)).ThrowIfBroken();
-            StageTeam.CheckRules(before with { TeamId = teamId }, await store.RulesTargetingAsync(stageId, ct)).ThrowIfBroken();
+            StageTeam.CheckChange(stage.Facts, teamId, await store.TeamsInStageAsync(stage.Id, ct)).ThrowIfBroken();
+            StageTeam.CheckRules(stage.Facts with { TeamId = teamId }, await store.RulesTargetingAsync(stage.Id, ct)).ThrowIfBroken();
         }
         if (name != stage.Name || teamId != stage.TeamId)
-            StageNames.CheckUnique(name, teamId, stageId, all.Select(s => s.Facts)).ThrowIfBroken();
-        if (changes.TouchesProbability)
-            ProbabilityPolicy.CheckStageProbability(before, changes.Probability, changes.AutoProbability ?? false).ThrowIfBroken();
+            StageNames.CheckUnique(name, teamId, stage.Id, all.Select(s => s.Facts)).ThrowIfBroken();
+        if (body.AutoProbability is not null || body.Probability is not null)
+            ProbabilityPolicy.CheckStageProbability(stage.Facts, body.Probability, body.AutoProbability ?? false).ThrowIfBroken();
 
+        var before = stage.Copy();
         stage.Name = name;
         stage.TeamId = teamId;
-        stage.Folded = changes.Folded ?? stage.Folded;
-        stage.AutoProbability = changes.AutoProbability ?? stage.AutoProbability;
-        stage.ProbabilityBp = changes.Probability is { } p ? Probability.ToHundredths(p) : stage.ProbabilityBp;
-        stage.RottingDays = changes.RottingDays ?? stage.RottingDays;
-        if (stage.Facts == before) return stage.ToDto() with { Reassigned = 0 };
-
-        await store.UpdateAsync(stage, ct);
-        stage.Version++;
-        await audit.RecordAsync(stage, StageAuditAction.Updated, snapshot, StageAuditLog.Snapshot(stage), ct);
-        var reassigned = changes.TouchesProbability ? await store.ReassignAsync(stage, ct) : 0;
+        stage.Folded = body.Folded ?? stage.Folded;
+        stage.AutoProbability = body.AutoProbability ?? stage.AutoProbability;
+        stage.ProbabilityBp = body.Probability is { } p ? Hundredths.Of(p) : stage.ProbabilityBp;
+        stage.RottingDays = body.RottingDays ?? stage.RottingDays;
+        if (stage.Facts == before.Facts) return stage.ToDto() with { Reassigned = 0 };
+        var reassigned = await store.SaveAsync(stage, before, ct);
         return stage.ToDto() with { Reassigned = reassigned };
     }
 }

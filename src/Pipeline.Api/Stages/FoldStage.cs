@@ -1,15 +1,34 @@
 using System.ComponentModel.DataAnnotations;
 using Mediator;
+using Pipeline.Api.Data;
+using Pipeline.Api.Infrastructure;
 
 namespace Pipeline.Api.Stages;
 
 /// <param name="Folded">True collapses the column in the kanban; false unfolds it.</param>
 public sealed record FoldStageBody([property: Required] bool? Folded);
 
-public sealed record FoldStage(long StageId, long? ExpectedVersion, bool Folded) : ICommand<StageDto>;
-
-public sealed class FoldStageHandler(StageEditor editor) : ICommandHandler<FoldStage, StageDto>
+/// <summary>Folds ("plier") or unfolds a column: a folded column shows its totals and no cards.</summary>
+public sealed record FoldStage(long StageId, long? ExpectedVersion, FoldStageBody Body) : ICommand<StageDto>, IChangesStages, IDocumented
 {
-    public async ValueTask<StageDto> Handle(FoldStage command, CancellationToken ct) =>
-        (await editor.ApplyAsync(command.StageId, command.ExpectedVersion, new StageChanges(Folded: command.Folded), ct)) with { Reassigned = null };
+    public static EndpointDoc Doc { get; } = new("Fold or unfold a stage")
+    {
+        Examples = new Dictionary<string, object> { ["fold Estimation"] = new { folded = true } },
+        Problems = [400, 404, 412],
+    };
+}
+
+public sealed class FoldStageHandler(StageStore store) : ICommandHandler<FoldStage, StageDto>
+{
+    public async ValueTask<StageDto> Handle(FoldStage command, CancellationToken ct)
+    {
+        var (stage, _) = await store.LoadAsync(command.StageId, command.ExpectedVersion, ct);
+        var folded = command.Body.Folded!.Value;
+        if (folded == stage.Folded) return stage.ToDto();
+
+        var before = stage.Copy();
+        stage.Folded = folded;
+        await store.SaveAsync(stage, before, ct);
+        return stage.ToDto();
+    }
 }

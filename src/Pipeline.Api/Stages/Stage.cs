@@ -1,4 +1,6 @@
 using System.Text.Json.Serialization;
+using Pipeline.Api.Data;
+using Pipeline.Api.Infrastructure;
 using Pipeline.Api.Rules;
 
 namespace Pipeline.Api.Stages;
@@ -26,7 +28,7 @@ public sealed record StageDto(
     bool IsClosing,
     int RottingDays,
     long Version,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Reassigned = null) : Http.IVersioned;
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Reassigned = null) : IVersioned;
 
 /// <summary>A stages table row.</summary>
 public sealed class StageRow
@@ -42,11 +44,12 @@ public sealed class StageRow
     public int RottingDays { get; set; }
     public long Version { get; set; }
 
-    public decimal? Probability => ProbabilityBp is { } bp ? Rules.Probability.FromHundredths(bp) : null;
+    public decimal? Probability => ProbabilityBp is { } bp ? Hundredths.ToPercent(bp) : null;
+
+    /// <summary>The row as it is now, to audit a change against.</summary>
+    public StageRow Copy() => (StageRow)MemberwiseClone();
 
     public StageFacts Facts => new(Id, Name, Sequence, TeamId, Folded, Probability, AutoProbability, IsClosing, RottingDays);
 
     public StageDto ToDto() => new(Id, Name, Sequence, TeamId, Folded, Probability, AutoProbability, IsClosing, RottingDays, Version);
-
-    public const string Columns = "Id, Name, Sequence, TeamId, Folded, ProbabilityBp, AutoProbability, IsClosing, RottingDays, Version";
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Pipeline.Api.Data;
-using Pipeline.Api.Http;
+using Pipeline.Api.Infrastructure;
 using Pipeline.Api.Rules;
 using Pipeline.Api.Tenancy;
 
@@ -39,7 +39,8 @@ public sealed class StageAuditLog(DbSession db, Caller caller, TimeProvider cloc
     };
 
     public Task RecordAsync(
-        StageRow stage, StageAuditAction action, Dictionary<string, object?>? before, Dictionary<string, object?>? after, CancellationToken ct)
+        StageRow stage, StageAuditAction action, Dictionary<string, object?>? before, Dictionary<string, object?>? after,
+        CancellationToken ct)
     {
         var fields = (before, after) switch
         {
@@ -62,7 +63,7 @@ public sealed class StageAuditLog(DbSession db, Caller caller, TimeProvider cloc
         }, ct);
     }
 
-    internal static class Sql
+    private static class Sql
     {
         public const string Record = """
             INSERT INTO StageAudit (TenantId, StageId, StageName, Action, Fields, Before, After, Actor, OccurredAtMs)
@@ -105,7 +106,7 @@ public sealed class StageAuditQueries(Reads reads, Caller caller)
         private static JsonElement? Parse(string? json) => json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
     }
 
-    internal static class Sql
+    private static class Sql
     {
         public static string List(ISqlDialect dialect) => $"""
             SELECT Id, StageId, StageName, Action, Fields, Before, After, Actor, OccurredAtMs

@@ -18,7 +18,8 @@ public sealed record Caller(string TenantId, string Actor)
     {
         var actor = user.FindFirst("sub")?.Value ?? user.FindFirst("client_id")?.Value ?? user.Identity?.Name ?? "unknown";
         return new Caller(
-            user.FindFirst(TenantClaim)?.Value ?? throw new InvalidOperationException("The caller has no tenant_id claim; the authorization policy should have refused it."),
+            user.FindFirst(TenantClaim)?.Value
+            ?? throw new InvalidOperationException("The caller has no tenant_id claim; the authorization policy should have refused it."),
             actor.Length <= MaxActorLength ? actor : actor[..MaxActorLength]);
     }
 }

@@ -26,7 +26,7 @@ public sealed class ProvisionTenantHandler(DbSession db, TimeProvider clock) : I
                 command.TenantId,
                 s.Name,
                 s.Sequence,
-                ProbabilityBp = s.Probability is { } p ? Probability.ToHundredths(p) : (int?)null,
+                ProbabilityBp = s.Probability is { } p ? Hundredths.Of(p) : (int?)null,
                 s.AutoProbability,
                 s.IsClosing,
                 Now = now,
@@ -38,19 +38,21 @@ public sealed class ProvisionTenantHandler(DbSession db, TimeProvider clock) : I
         return true;
     }
 
-    internal static class Sql
+    private static class Sql
     {
         public const string Exists = "SELECT COUNT(*) FROM Tenants WHERE Id = @TenantId";
 
         public const string InsertTenant = "INSERT INTO Tenants (Id, ProvisionedAtMs, StagesRevision) VALUES (@TenantId, @Now, 0)";
 
         public const string InsertStage = """
-            INSERT INTO Stages (TenantId, Name, Sequence, TeamId, Folded, ProbabilityBp, AutoProbability, IsClosing, Version, CreatedAtMs, UpdatedAtMs)
+            INSERT INTO Stages (TenantId, Name, Sequence, TeamId, Folded, ProbabilityBp, AutoProbability, IsClosing, Version,
+                CreatedAtMs, UpdatedAtMs)
             VALUES (@TenantId, @Name, @Sequence, NULL, 0, @ProbabilityBp, @AutoProbability, @IsClosing, 1, @Now, @Now);
             """;
 
         public const string InsertRule = """
-            INSERT INTO AutomationRules (TenantId, EventType, TargetStageId, TeamId, ForwardOnly, Enabled, Sequence, Version, CreatedAtMs, UpdatedAtMs)
+            INSERT INTO AutomationRules (TenantId, EventType, TargetStageId, TeamId, ForwardOnly, Enabled, Sequence, Version,
+                CreatedAtMs, UpdatedAtMs)
             VALUES (@TenantId, @EventType, @TargetStageId, NULL, 1, 1, @Sequence, 1, @Now, @Now)
             """;
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Pipeline.Api.Automation;
+using Pipeline.Api.Infrastructure;
 
 namespace Pipeline.Api.Tests.Api;
 

@@ -6,7 +6,8 @@ namespace Pipeline.Api.Tests.Data;
 
 /// <summary>
 /// SQL Server cannot run here, so every T-SQL text the service can send is parsed offline with Microsoft's
-/// parser: the migrations, and every statement of every nested <c>Sql</c> class rendered with the SQL Server dialect.
+/// parser: the migrations, and every statement of every statement class (a nested <c>Sql</c>, or a feature's shared
+/// <c>…Sql</c> class) rendered with the SQL Server dialect.
 /// </summary>
 public sealed class SqlServerTextTests
 {
@@ -14,17 +15,21 @@ public sealed class SqlServerTextTests
 
     public static IEnumerable<TestCaseData> Statements()
     {
-        var sqlClasses = typeof(Program).Assembly.GetTypes().Where(t => t is { Name: "Sql", IsNested: true, IsAbstract: true, IsSealed: true });
+        var sqlClasses = typeof(Program).Assembly.GetTypes()
+            .Where(t => t is { IsAbstract: true, IsSealed: true } && (t is { Name: "Sql", IsNested: true } || t.Name.EndsWith("Sql", StringComparison.Ordinal)));
         foreach (var type in sqlClasses)
         {
-            var owner = type.DeclaringType!.Name;
-            foreach (var field in type.GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.FieldType == typeof(string)))
+            var owner = type.IsNested ? type.DeclaringType!.Name : type.Name;
+            // Column lists are fragments of the statements below, not statements.
+            foreach (var field in type.GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.FieldType == typeof(string) && f.Name != "Columns"))
                 yield return new TestCaseData(Render((string)field.GetValue(null)!, field.Name)).SetName($"{owner}.{field.Name}");
             foreach (var method in type.GetMethods(BindingFlags.Public | BindingFlags.Static)
                          .Where(m => m.ReturnType == typeof(string) && m.GetParameters() is [{ ParameterType: var p }] && p == typeof(ISqlDialect)))
                 yield return new TestCaseData(Render((string)method.Invoke(null, [Dialect])!, method.Name)).SetName($"{owner}.{method.Name}");
         }
         yield return new TestCaseData(Dialect.SelectInsertedId).SetName("SqlServerDialect.SelectInsertedId");
+        yield return new TestCaseData(Dialect.LockStagesShared).SetName("SqlServerDialect.LockStagesShared");
+        yield return new TestCaseData(StageLock.Exclusive).SetName("StageLock.Exclusive");
     }
 
     /// <summary>

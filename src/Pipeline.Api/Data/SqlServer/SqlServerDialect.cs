@@ -16,6 +16,9 @@ public sealed class SqlServerDialect(string connectionString) : ISqlDialect
 
     public string LimitClause => "OFFSET 0 ROWS FETCH NEXT @Limit ROWS ONLY";
 
+    /// <summary>HOLDLOCK keeps the shared lock to the end of the transaction, also under READ_COMMITTED_SNAPSHOT.</summary>
+    public string? LockStagesShared => "SELECT 1 FROM Tenants WITH (HOLDLOCK, ROWLOCK) WHERE Id = @TenantId";
+
     public DbConnection CreateConnection() => new SqlConnection(connectionString);
 
     /// <summary>
@@ -39,7 +42,8 @@ public sealed class SqlServerDialect(string connectionString) : ISqlDialect
     {
         public const string AcquireMigrationLock = """
             DECLARE @result INT;
-            EXEC @result = sp_getapplock @Resource = N'pipeline-api-migrations', @LockMode = 'Exclusive', @LockOwner = 'Session', @LockTimeout = 300000;
+            EXEC @result = sp_getapplock @Resource = N'pipeline-api-migrations', @LockMode = 'Exclusive',
+                @LockOwner = 'Session', @LockTimeout = 300000;
             SELECT @result;
             """;
     }

@@ -25,6 +25,9 @@ public sealed class SqliteDialect : ISqlDialect
 
     public string LimitClause => "LIMIT @Limit";
 
+    /// <summary>BEGIN IMMEDIATE already makes every write transaction the only one.</summary>
+    public string? LockStagesShared => null;
+
     public DbConnection CreateConnection() => new SqliteConnection(_connectionString);
 
     public void Migrate()

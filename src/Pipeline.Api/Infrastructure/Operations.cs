@@ -8,7 +8,7 @@ using OpenTelemetry.Trace;
 using Pipeline.Api.Automation;
 using Pipeline.Api.Data;
 
-namespace Pipeline.Api.Http;
+namespace Pipeline.Api.Infrastructure;
 
 /// <summary>What operators see: telemetry, structured logs, health reports.</summary>
 public static class Operations

@@ -4,7 +4,7 @@ using Microsoft.OpenApi;
 using Pipeline.Api.Tenancy;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
-namespace Pipeline.Api.Http;
+namespace Pipeline.Api.Infrastructure;
 
 /// <summary>The OpenAPI document (the contract, exported to openapi.yaml) and the Swagger UI that serves it.</summary>
 public static class OpenApi
@@ -78,10 +78,11 @@ public static class OpenApi
                 if (type is null || schema.Properties is null) continue;
                 foreach (var property in type.GetProperties())
                 {
-                    if (!property.PropertyType.IsGenericType || property.PropertyType.GetGenericTypeDefinition() != typeof(Optional<>)) continue;
-                    if (Nullable.GetUnderlyingType(property.PropertyType.GetGenericArguments()[0]) is null) continue;
-                    if (schema.Properties.TryGetValue(System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(property.Name), out var member)
-                        && member is OpenApiSchema concrete)
+                    var member = property.PropertyType;
+                    if (!member.IsGenericType || member.GetGenericTypeDefinition() != typeof(Optional<>)) continue;
+                    if (Nullable.GetUnderlyingType(member.GetGenericArguments()[0]) is null) continue;
+                    var json = System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(property.Name);
+                    if (schema.Properties.TryGetValue(json, out var memberSchema) && memberSchema is OpenApiSchema concrete)
                         concrete.Type |= JsonSchemaType.Null;
                 }
             }
@@ -99,7 +100,8 @@ public static class OpenApi
             var schemas = document.Components?.Schemas ?? new Dictionary<string, IOpenApiSchema>();
             foreach (var member in schemas.Values.SelectMany(s => s.Properties?.Values ?? []).OfType<OpenApiSchema>())
             {
-                if (member.AllOf is [OpenApiSchemaReference { Reference.Id: { } id }] && member.Type is { } type && type.HasFlag(JsonSchemaType.Null)
+                if (member.AllOf is [OpenApiSchemaReference { Reference.Id: { } id }]
+                    && member.Type is { } type && type.HasFlag(JsonSchemaType.Null)
                     && schemas.TryGetValue(id, out var target) && target.Type is { } targetType)
                     member.Type = targetType | JsonSchemaType.Null;
             }
@@ -115,7 +117,8 @@ public static class OpenApi
     {
         private static readonly Dictionary<string, string> Descriptions = new()
         {
-            ["Stages"] = "The columns of the pipeline: create, rename, fold, set probability, reorder, edit, delete (never while they hold an opportunity).",
+            ["Stages"] = "The columns of the pipeline: create, rename, fold, set probability, reorder, edit, "
+                         + "delete (never while they hold an opportunity).",
             ["Opportunities"] = "Opportunities and their moves between stages, probability, won / lost / reopen, archive, history.",
             ["Automation rules"] = "Which business event moves opportunities to which stage.",
             ["Events"] = "Business events reported by other OpenFire modules, applied exactly once.",
@@ -145,7 +148,8 @@ public static class OpenApi
             ];
             operation.Extensions ??= new Dictionary<string, IOpenApiExtension>();
             operation.Extensions["x-required-scope"] = new JsonNodeExtension(System.Text.Json.Nodes.JsonValue.Create(scope));
-            operation.Description = $"{operation.Description}{(string.IsNullOrEmpty(operation.Description) ? "" : "\n\n")}Requires scope `{scope}`.".Trim();
+            var separator = string.IsNullOrEmpty(operation.Description) ? "" : "\n\n";
+            operation.Description = $"{operation.Description}{separator}Requires scope `{scope}`.".Trim();
         }
     }
 }

@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 using Mediator;
 using Pipeline.Api.Tenancy;
 
-namespace Pipeline.Api.Data;
+namespace Pipeline.Api.Infrastructure;
 
 /// <summary>
 /// Outermost behaviour: every command is a span (command name, tenant, outcome), a duration in a histogram,
@@ -14,7 +14,8 @@ public sealed partial class TelemetryBehavior<TMessage, TResponse>(
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : ICommand<TResponse>
 {
-    public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
+    public async ValueTask<TResponse> Handle(
+        TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
         var command = typeof(TMessage).Name;
         var tenant = http.HttpContext?.User.FindFirst(Caller.TenantClaim)?.Value ?? "none";
@@ -42,7 +43,8 @@ public sealed partial class TelemetryBehavior<TMessage, TResponse>(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Command {Command} for tenant {TenantId} finished: {Outcome} in {ElapsedMs:F1} ms")]
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Command {Command} for tenant {TenantId} finished: {Outcome} in {ElapsedMs:F1} ms")]
     private partial void Handled(string command, string tenantId, string outcome, double elapsedMs);
 }
 
@@ -54,8 +56,10 @@ public sealed class CommandTelemetry(IMeterFactory meters)
     public static readonly ActivitySource Source = new(Name);
 
     private readonly Histogram<double> _duration = meters.Create(Name)
-        .CreateHistogram<double>("pipeline.command.duration", unit: "ms", description: "Duration of mediator commands, by command and outcome.");
+        .CreateHistogram<double>(
+            "pipeline.command.duration", unit: "ms", description: "Duration of mediator commands, by command and outcome.");
 
     public void Record(string command, string outcome, double elapsedMs) =>
-        _duration.Record(elapsedMs, new KeyValuePair<string, object?>("pipeline.command", command), new KeyValuePair<string, object?>("pipeline.outcome", outcome));
+        _duration.Record(elapsedMs,
+            new KeyValuePair<string, object?>("pipeline.command", command), new KeyValuePair<string, object?>("pipeline.outcome", outcome));
 }

@@ -1,6 +1,6 @@
 using System.Buffers.Text;
 
-namespace Pipeline.Api.Http;
+namespace Pipeline.Api.Infrastructure;
 
 /// <summary>A page of a collection; <c>nextCursor</c> is absent on the last page.</summary>
 public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);
@@ -41,7 +41,9 @@ public static class Paging
         try
         {
             var bytes = new byte[Base64Url.GetMaxDecodedLength(cursor.Length)];
-            return Base64Url.TryDecodeFromChars(cursor, bytes, out var written) ? System.Text.Encoding.ASCII.GetString(bytes, 0, written) : null;
+            return Base64Url.TryDecodeFromChars(cursor, bytes, out var written)
+                ? System.Text.Encoding.ASCII.GetString(bytes, 0, written)
+                : null;
         }
         catch (FormatException)
         {
@@ -54,10 +56,12 @@ public static class Paging
 
     public static Page<T> OfPair<T>(IReadOnlyList<T> rowsPlusOne, int limit, Func<T, (long, long)> key) =>
         rowsPlusOne.Count > limit
-            ? new Page<T>(rowsPlusOne.Take(limit).ToList(), Encode($"{key(rowsPlusOne[limit - 1]).Item1}.{key(rowsPlusOne[limit - 1]).Item2}"))
+            ? new Page<T>(rowsPlusOne.Take(limit).ToList(), Encode(Position(key(rowsPlusOne[limit - 1]))))
             : new Page<T>(rowsPlusOne, null);
 
     private static string Encode(string position) => Base64Url.EncodeToString(System.Text.Encoding.ASCII.GetBytes(position));
+
+    private static string Position((long First, long Second) key) => $"{key.First}.{key.Second}";
 
     /// <summary>Cuts the one extra row fetched to know whether another page follows.</summary>
     public static Page<T> Of<T>(IReadOnlyList<T> rowsPlusOne, int limit, Func<T, long> id) =>

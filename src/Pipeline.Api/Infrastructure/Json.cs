@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Pipeline.Api.Http;
+namespace Pipeline.Api.Infrastructure;
 
 /// <summary>Strict JSON: unknown members, nulls for non-nullable members, numbers in strings and enum numbers are refused.
 /// Enum values are snake_case words, the same text the database stores.</summary>

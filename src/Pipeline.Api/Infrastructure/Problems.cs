@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 
-namespace Pipeline.Api.Http;
+namespace Pipeline.Api.Infrastructure;
 
 /// <summary>Every problem's <c>type</c> is this base plus a stable code; clients switch on it.</summary>
 public static class Problems
@@ -29,18 +29,21 @@ public static class Problems
     {
         var problem = context.ProblemDetails;
         var status = problem.Status ?? context.HttpContext.Response.StatusCode;
-        if ((problem.Type is null || !problem.Type.StartsWith(TypeBase, StringComparison.Ordinal)) && ByStatus.TryGetValue(status, out var code))
+        var ours = problem.Type?.StartsWith(TypeBase, StringComparison.Ordinal) == true;
+        if (!ours && ByStatus.TryGetValue(status, out var code))
             problem.Type = Type(code);
         problem.Instance ??= context.HttpContext.Request.Path;
         if (problem is HttpValidationProblemDetails validation) CamelCaseKeys(validation.Errors);
     }
+
+    private static string CamelCase(string part) => part.Length == 0 ? part : char.ToLowerInvariant(part[0]) + part[1..];
 
     /// <summary>Field names as the JSON spells them (<c>stageIds[0]</c>, not <c>StageIds[0]</c>).</summary>
     private static void CamelCaseKeys(IDictionary<string, string[]> errors)
     {
         foreach (var (key, messages) in errors.ToList())
         {
-            var camel = string.Join('.', key.Split('.').Select(part => part.Length == 0 ? part : char.ToLowerInvariant(part[0]) + part[1..]));
+            var camel = string.Join('.', key.Split('.').Select(CamelCase));
             if (camel == key) continue;
             errors.Remove(key);
             errors[camel] = messages;

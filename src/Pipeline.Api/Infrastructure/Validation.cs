@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Pipeline.Api.Rules;
 
-namespace Pipeline.Api.Http;
+namespace Pipeline.Api.Infrastructure;
 
 /// <summary>A probability: 0.00 to 100.00 with at most two decimals (stored exactly).</summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
@@ -15,4 +15,12 @@ public sealed class PercentageAttribute() : ValidationAttribute("{0} must be bet
 public sealed class MoneyAttribute() : ValidationAttribute("{0} must be between 0 and 10,000,000,000 with at most two decimals.")
 {
     public override bool IsValid(object? value) => value is not decimal d || Money.IsValid(d);
+}
+
+/// <summary>An event type: a dotted lower-case name such as <c>quote.issued</c> (also the schema's pattern).</summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
+public sealed class EventTypeAttribute : RegularExpressionAttribute
+{
+    public EventTypeAttribute(string member) : base(AutomationPolicy.EventTypePattern) =>
+        ErrorMessage = $"{member} must be a dotted lower-case name such as quote.issued.";
 }

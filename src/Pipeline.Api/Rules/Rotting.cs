@@ -1,9 +1,9 @@
 namespace Pipeline.Api.Rules;
 
 /// <summary>Stale ("rotting") opportunities, as Odoo 19 and Pipedrive mark them.</summary>
-public static class StageRules
+public static class Rotting
 {
-    public const int MaxRottingDays = 3650;
+    public const int MaxDays = 3650;
 
     public const long DayMs = 86_400_000;
 

@@ -6,10 +6,11 @@ using Microsoft.AspNetCore.Mvc;
 using Pipeline.Api.Data;
 using Pipeline.Api.Rules;
 
-namespace Pipeline.Api.Http;
+namespace Pipeline.Api.Infrastructure;
 
 /// <summary>The one place where exceptions become RFC 9457 problems.</summary>
-public sealed partial class ExceptionProblems(IProblemDetailsService problems, ISqlDialect dialect, ILogger<ExceptionProblems> logger) : IExceptionHandler
+public sealed partial class ExceptionProblems(
+    IProblemDetailsService problems, ISqlDialect dialect, ILogger<ExceptionProblems> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -18,7 +19,8 @@ public sealed partial class ExceptionProblems(IProblemDetailsService problems, I
 
         logger.LogInformation("Request refused with {Status}: {Detail}", problem.Status, problem.Detail);
         httpContext.Response.StatusCode = problem.Status!.Value;
-        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+        return await problems.TryWriteAsync(
+            new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
 
     /// <summary>The problem an exception answers with; null for the unexpected ones (a 500, logged as an error).</summary>
@@ -28,12 +30,14 @@ public sealed partial class ExceptionProblems(IProblemDetailsService problems, I
         {
             RuleViolationException { Violation: var v } => FromRule(v),
             NotFoundException e => Make(StatusCodes.Status404NotFound, "Not found", e.Message),
-            PreconditionFailedException e => Make(StatusCodes.Status412PreconditionFailed, "Precondition failed", e.Message, ("currentVersion", e.CurrentVersion)),
+            PreconditionFailedException e =>
+                Make(StatusCodes.Status412PreconditionFailed, "Precondition failed", e.Message, ("currentVersion", e.CurrentVersion)),
             BadRequestException e => Validation(e.Field, e.Message),
             BadHttpRequestException { InnerException: JsonException json } => Validation(FieldOf(json), Describe(json)),
             BadHttpRequestException e => Make(e.StatusCode, e.StatusCode == 413 ? "Payload too large" : "Bad request", e.Message),
             DbException e when dialect.IsUniqueViolation(e) || dialect.IsForeignKeyViolation(e) =>
-                Make(StatusCodes.Status409Conflict, "Conflict", "The change conflicts with the current data (a concurrent change won). Read again and retry."),
+                Make(StatusCodes.Status409Conflict, "Conflict",
+                    "The change conflicts with the current data (a concurrent change won). Read again and retry."),
             _ => null,
         };
         if (problem is not null && problem.Type is null && Problems.ByStatus.TryGetValue(problem.Status!.Value, out var code))

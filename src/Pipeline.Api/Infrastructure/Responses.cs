@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace Pipeline.Api.Http;
+namespace Pipeline.Api.Infrastructure;
 
 /// <summary>A resource with a concurrency version, served as its ETag.</summary>
 public interface IVersioned

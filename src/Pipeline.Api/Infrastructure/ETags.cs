@@ -1,6 +1,6 @@
 using Microsoft.Net.Http.Headers;
 
-namespace Pipeline.Api.Http;
+namespace Pipeline.Api.Infrastructure;
 
 /// <summary>Strong ETags carry the resource's integer <c>version</c>; writes honour If-Match.</summary>
 public static class ETags

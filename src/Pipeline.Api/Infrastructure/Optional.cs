@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Pipeline.Api.Http;
+namespace Pipeline.Api.Infrastructure;
 
 /// <summary>
 /// A PATCH member that can be absent (leave unchanged) or present, null included: <c>"teamId": null</c> means
