@@ -3,8 +3,6 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http.Json;
 using Pipeline.Api.Automation;
 using Pipeline.Api.Data;
-using Pipeline.Api.Data.Sqlite;
-using Pipeline.Api.Data.SqlServer;
 using Pipeline.Api.Infrastructure;
 using Pipeline.Api.Opportunities;
 using Pipeline.Api.Reports;
@@ -13,22 +11,21 @@ using Pipeline.Api.Tenancy;
 
 var builder = WebApplication.CreateBuilder(args);
 
-// Storage: SQLite by default (a file in App_Data), SQL Server in production; each engine's differences live in its dialect.
+// Storage: SQLite by default (a file in App_Data), SQL Server or PostgreSQL for N instances; differences live in dialects.
 var database = DatabaseOptions.From(builder.Configuration, builder.Environment);
-builder.Services.AddSingleton<ISqlDialect>(database.Provider == DatabaseProvider.SqlServer
-    ? new SqlServerDialect(database.ConnectionString)
-    : new SqliteDialect(database.ConnectionString));
+builder.Services.AddSingleton(_ => database.Dialect());
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<Reads>();
 builder.Services.AddScoped<DbSession>();
 builder.Services.AddKeyedSingleton(TransactionBehavior.RetryKey,
     (sp, _) => TransactionBehavior.BuildRetry(sp.GetRequiredService<ISqlDialect>()));
 
-// Commands: compile-time mediator; every command runs telemetry → one transaction retried as a whole on transient errors.
+// Commands: compile-time mediator; every command runs telemetry → one transaction retried as a whole on transient
+// errors → the Idempotency-Key check, inside that transaction.
 builder.Services.AddMediator(options =>
 {
     options.ServiceLifetime = ServiceLifetime.Scoped;
-    options.PipelineBehaviors = [typeof(TelemetryBehavior<,>), typeof(TransactionBehavior<,>)];
+    options.PipelineBehaviors = [typeof(TelemetryBehavior<,>), typeof(TransactionBehavior<,>), typeof(IdempotencyBehavior<,>)];
 });
 builder.Services.AddScoped<StageStore>().AddScoped<StageQueries>().AddScoped<StageAuditLog>().AddScoped<StageAuditQueries>();
 builder.Services.AddScoped<OpportunityStore>().AddScoped<OpportunityQueries>();

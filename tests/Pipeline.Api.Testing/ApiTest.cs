@@ -7,6 +7,7 @@ namespace Pipeline.Api.Tests.Infrastructure;
 /// tenant of its own, provisioned by its first request like a real new customer.
 /// </summary>
 [TestFixture(DatabaseProvider.Sqlite)]
+[TestFixture(DatabaseProvider.PostgreSql)]
 [TestFixture(DatabaseProvider.SqlServer)]
 public abstract class ApiTest(DatabaseProvider provider, bool fakeClock = false)
 {

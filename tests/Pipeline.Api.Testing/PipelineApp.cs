@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.SqlClient;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +13,9 @@ using Testcontainers.MsSql;
 namespace Pipeline.Api.Tests.Infrastructure;
 
 /// <summary>The real service in-process, on a real database of the given engine, trusting the test token key.</summary>
-public sealed class PipelineApp(DatabaseProvider provider, string connectionString, FakeTimeProvider? clock = null) : WebApplicationFactory<Program>
+public sealed class PipelineApp(
+    DatabaseProvider provider, string connectionString, FakeTimeProvider? clock = null, Action<IServiceCollection>? services = null)
+    : WebApplicationFactory<Program>
 {
     public DatabaseProvider Provider => provider;
     public string ConnectionString => connectionString;
@@ -35,7 +38,8 @@ public sealed class PipelineApp(DatabaseProvider provider, string connectionStri
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Logging:LogLevel:Pipeline.Api", "Information");
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
-        if (clock is not null) builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(clock));
+        if (clock is not null) builder.ConfigureServices(s => s.AddSingleton<TimeProvider>(clock));
+        if (services is not null) builder.ConfigureTestServices(services);
     }
 
     /// <summary>A client whose every request carries a token for <paramref name="tenant"/> with these scopes.</summary>
@@ -68,12 +72,40 @@ public static class PipelineApps
     public static Task<PipelineApp> GetAsync(DatabaseProvider provider, bool fakeClock = false) =>
         Apps.GetOrAdd((provider, fakeClock), key => new Lazy<Task<PipelineApp>>(() => StartAsync(key.Item1, key.Item2))).Value;
 
-    /// <summary>Skips (or, with PIPELINE_REQUIRE_SQLSERVER=1, fails) when the engine cannot run on this machine.</summary>
+    /// <summary>
+    /// Skips when the engine cannot run on this machine, with the reason; fails instead when the run requires it
+    /// (PIPELINE_REQUIRE_POSTGRES=1, as .ci/run sets; PIPELINE_REQUIRE_SQLSERVER=1).
+    /// </summary>
     public static void RequireEngine(DatabaseProvider provider)
     {
-        if (provider != DatabaseProvider.SqlServer || DockerEngine.UnavailableReason is not { } why) return;
-        if (Environment.GetEnvironmentVariable("PIPELINE_REQUIRE_SQLSERVER") == "1") Assert.Fail($"PIPELINE_REQUIRE_SQLSERVER=1 but: {why}");
+        var (why, required) = provider switch
+        {
+            DatabaseProvider.SqlServer => (DockerEngine.UnavailableReason, "PIPELINE_REQUIRE_SQLSERVER"),
+            DatabaseProvider.PostgreSql => (PostgresEngine.UnavailableReason, "PIPELINE_REQUIRE_POSTGRES"),
+            _ => (null, ""),
+        };
+        if (why is null) return;
+        if (Environment.GetEnvironmentVariable(required) == "1") Assert.Fail($"{required}=1 but: {why}");
         Assert.Ignore(why);
+    }
+
+    /// <summary>A fresh, empty database of the engine (SQLite file, PostgreSQL database), dropped at the end of the run.</summary>
+    public static string NewDatabase(DatabaseProvider provider)
+    {
+        if (provider == DatabaseProvider.Sqlite) return $"Data Source={Path.Combine(Path.GetTempPath(), $"pipeline-tests-{Guid.NewGuid():N}.db")}";
+        if (provider != DatabaseProvider.PostgreSql) throw new NotSupportedException($"No fresh {provider} database outside a container.");
+        var name = $"pipeline_test_{Guid.NewGuid():N}";
+        lock (Resources) Resources.Add(new DropDatabase(name));
+        return PostgresEngine.Database(name);
+    }
+
+    private sealed class DropDatabase(string name) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            PostgresEngine.Drop(name);
+            return ValueTask.CompletedTask;
+        }
     }
 
     private static async Task<PipelineApp> StartAsync(DatabaseProvider provider, bool fakeClock)
@@ -89,8 +121,7 @@ public static class PipelineApps
         }
         else
         {
-            var file = Path.Combine(Path.GetTempPath(), $"pipeline-tests-{Guid.NewGuid():N}.db");
-            app = new PipelineApp(provider, $"Data Source={file}", clock);
+            app = new PipelineApp(provider, NewDatabase(provider), clock);
         }
         lock (Resources) Resources.Insert(0, app);
         app.StartServer();

@@ -1,5 +1,7 @@
+using System.ComponentModel.DataAnnotations;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Pipeline.Api.Infrastructure;
 using Pipeline.Api.Tenancy;
 
@@ -35,10 +37,16 @@ public static class AutomationApi
         long id, AutomationRuleQueries rules, HttpResponse response, CancellationToken ct) =>
         response.Versioned(await rules.GetAsync(id, ct));
 
+    /// <param name="body">The new rule.</param>
+    /// <param name="idempotencyKey">A unique key per intended creation: a retry with the same key gets the first answer.</param>
+    /// <param name="mediator">Sends the command.</param>
+    /// <param name="response">Carries the ETag.</param>
+    /// <param name="ct">Request aborted.</param>
     public static async Task<Created<AutomationRuleDto>> CreateAutomationRule(
-        AutomationRuleBody body, IMediator mediator, HttpResponse response, CancellationToken ct)
+        AutomationRuleBody body, [FromHeader(Name = IIdempotentCreate.Header), StringLength(IIdempotentCreate.MaxLength), Identifier] string? idempotencyKey,
+        IMediator mediator, HttpResponse response, CancellationToken ct)
     {
-        var rule = await mediator.Send(new CreateAutomationRule(body), ct);
+        var rule = await mediator.Send(new CreateAutomationRule(body, idempotencyKey), ct);
         return response.Created($"/api/v1/automation-rules/{rule.Id}", rule);
     }
 

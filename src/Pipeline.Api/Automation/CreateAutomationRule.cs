@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Mediator;
 using Pipeline.Api.Data;
 using Pipeline.Api.Infrastructure;
@@ -5,7 +6,8 @@ using Pipeline.Api.Infrastructure;
 namespace Pipeline.Api.Automation;
 
 /// <summary>Adds a rule after the existing ones; its target must be an open stage of the rule's team's pipeline.</summary>
-public sealed record CreateAutomationRule(AutomationRuleBody Body) : ICommand<AutomationRuleDto>, IChangesStages, IDocumented
+public sealed record CreateAutomationRule(AutomationRuleBody Body, [property: JsonIgnore] string? IdempotencyKey = null)
+    : IIdempotentCreate, ICommand<AutomationRuleDto>, IChangesStages, IDocumented
 {
     public static EndpointDoc Doc { get; } = new(
         "Create an automation rule",

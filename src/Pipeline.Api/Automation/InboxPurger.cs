@@ -7,7 +7,7 @@ namespace Pipeline.Api.Automation;
 /// <summary>Bound from the <c>Automation</c> section.</summary>
 public sealed class AutomationOptions
 {
-    /// <summary>How long an event id is remembered (redeliveries within it are answered from the inbox).</summary>
+    /// <summary>How long an event id or an Idempotency-Key is remembered (repeats within it get the first answer).</summary>
     public TimeSpan InboxRetention { get; set; } = TimeSpan.FromDays(7);
 
     public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromHours(1);
@@ -36,24 +36,27 @@ public sealed partial class InboxPurger(
         } while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    /// <summary>Deletes every inbox row older than the retention; returns how many.</summary>
+    /// <summary>Deletes every inbox event and idempotency key older than the retention; returns how many.</summary>
     public async Task<int> PurgeAsync(CancellationToken ct)
     {
         var cutoff = (clock.GetUtcNow() - options.Value.InboxRetention).ToUnixTimeMilliseconds();
         var total = 0;
-        int deleted;
-        do
+        foreach (var batch in new[] { Sql.PurgeEvents(dialect), Sql.PurgeKeys(dialect) })
         {
-            await using var connection = dialect.CreateConnection();
-            deleted = await connection.ExecuteAsync(new CommandDefinition(Sql.PurgeBatch(dialect),
-                new { Cutoff = cutoff, Limit = options.Value.PurgeBatchSize }, cancellationToken: ct));
-            total += deleted;
-        } while (deleted == options.Value.PurgeBatchSize);
+            int deleted;
+            do
+            {
+                await using var connection = dialect.CreateConnection();
+                deleted = await connection.ExecuteAsync(new CommandDefinition(batch,
+                    new { Cutoff = cutoff, Limit = options.Value.PurgeBatchSize }, cancellationToken: ct));
+                total += deleted;
+            } while (deleted == options.Value.PurgeBatchSize);
+        }
         if (total > 0) Purged(total);
         return total;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Purged {Count} inbox events past their retention")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Purged {Count} inbox events and idempotency keys past their retention")]
     private partial void Purged(int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Inbox purge failed; it runs again at the next interval")]
@@ -61,9 +64,14 @@ public sealed partial class InboxPurger(
 
     private static class Sql
     {
-        public static string PurgeBatch(ISqlDialect dialect) => $"""
+        public static string PurgeEvents(ISqlDialect dialect) => $"""
             DELETE FROM InboxEvents
             WHERE Id IN (SELECT Id FROM InboxEvents WHERE ReceivedAtMs < @Cutoff ORDER BY Id {dialect.LimitClause})
+            """;
+
+        public static string PurgeKeys(ISqlDialect dialect) => $"""
+            DELETE FROM IdempotencyKeys
+            WHERE Id IN (SELECT Id FROM IdempotencyKeys WHERE CreatedAtMs < @Cutoff ORDER BY Id {dialect.LimitClause})
             """;
     }
 }

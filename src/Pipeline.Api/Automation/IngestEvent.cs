@@ -25,7 +25,7 @@ namespace Pipeline.Api.Automation;
 /// <param name="OccurredAt">When it happened at the sender.</param>
 /// <param name="Data">Free JSON object kept with the event (e.g. the quote number).</param>
 public sealed record IngestEventBody(
-    [property: Required, StringLength(100, MinimumLength = 1)] string EventId,
+    [property: Required, StringLength(100, MinimumLength = 1), Identifier] string EventId,
     [property: Required, StringLength(AutomationPolicy.MaxEventTypeLength), EventType("type")] string Type,
     long OpportunityId,
     DateTimeOffset OccurredAt,
@@ -43,8 +43,11 @@ public sealed record IngestEventBody(
 /// transaction as the move. A redelivery returns the stored answer; the same id with another payload is refused.
 /// Two deliveries racing: the loser hits the inbox key, its unit of work runs again and finds the stored answer.
 /// </summary>
-public sealed record IngestEvent(IngestEventBody Body) : ICommand<EventOutcome>, IReadsStages, IDocumented
+public sealed record IngestEvent(IngestEventBody Body) : ICommand<EventOutcome>, IReadsStages, IReplaySafe, IDocumented
 {
+    /// <summary>The inbox makes every delivery of an event id answer the same: a replay after a commit finds it.</summary>
+    public bool CanReplay => true;
+
     private static readonly DateTimeOffset ExampleTime = new(2026, 11, 29, 9, 30, 0, TimeSpan.Zero);
 
     /// <summary>One event of each kind the other OpenFire modules report.</summary>

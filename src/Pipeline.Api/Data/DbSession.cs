@@ -19,7 +19,7 @@ public sealed class DbSession(ISqlDialect dialect)
     internal void End() => (_connection, _transaction) = (null, null);
 
     private CommandDefinition Command(string sql, object? parameters, CancellationToken ct) =>
-        new(sql, parameters, _transaction ?? throw NoUnitOfWork(), cancellationToken: ct);
+        new(sql, dialect.Bind(parameters), _transaction ?? throw NoUnitOfWork(), cancellationToken: ct);
 
     private static InvalidOperationException NoUnitOfWork() => new("No unit of work is open: send this command through the mediator.");
 

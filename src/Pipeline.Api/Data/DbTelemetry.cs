@@ -16,7 +16,12 @@ public static class DbTelemetry
     {
         var activity = Source.StartActivity(Operation(sql), ActivityKind.Client);
         if (activity is null) return null;
-        activity.SetTag("db.system.name", dialect.Provider == DatabaseProvider.SqlServer ? "microsoft.sql_server" : "sqlite");
+        activity.SetTag("db.system.name", dialect.Provider switch
+        {
+            DatabaseProvider.SqlServer => "microsoft.sql_server",
+            DatabaseProvider.PostgreSql => "postgresql",
+            _ => "sqlite",
+        });
         activity.SetTag("db.query.text", sql);
         return activity;
     }

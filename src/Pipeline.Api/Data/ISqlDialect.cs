@@ -3,8 +3,8 @@ using System.Data.Common;
 namespace Pipeline.Api.Data;
 
 /// <summary>
-/// Everything that differs between the two engines has a name here: connections, migrations, error codes, and
-/// the two SQL fragments that no common syntax covers. All other SQL is written once and runs on both.
+/// Everything that differs between the engines has a name here: connections, migrations, error codes, parameter
+/// binding, and the few SQL fragments that no common syntax covers. All other SQL is written once and runs on all.
 /// </summary>
 public interface ISqlDialect
 {
@@ -24,11 +24,17 @@ public interface ISqlDialect
 
     DbConnection CreateConnection();
 
-    /// <summary>Creates or upgrades the schema with this engine's migration scripts.</summary>
+    /// <summary>Creates or upgrades the schema with this engine's migration scripts, one process at a time.</summary>
     void Migrate();
 
-    /// <summary>The engine's error code for an exception of its driver, or null when the exception is not one.</summary>
-    int? ErrorCode(DbException exception);
+    /// <summary>The parameters as this engine's driver must receive them (the statements are the same everywhere).</summary>
+    object? Bind(object? parameters) => parameters;
+
+    /// <summary>Commits the unit of work. A failure here leaves the outcome unknown: the commit may have been applied.</summary>
+    Task CommitAsync(DbTransaction transaction, CancellationToken ct) => transaction.CommitAsync(ct);
+
+    /// <summary>The engine says "try again": a deadlock, a lock timeout, a serialization failure, a dropped connection.</summary>
+    bool IsTransient(DbException exception);
 
     bool IsForeignKeyViolation(DbException exception);
 

@@ -11,13 +11,13 @@ public sealed class Reads(ISqlDialect dialect)
     {
         using var activity = DbTelemetry.Start(dialect, sql);
         await using var connection = dialect.CreateConnection();
-        return (await connection.QueryAsync<T>(new CommandDefinition(sql, parameters, cancellationToken: ct))).ToList();
+        return (await connection.QueryAsync<T>(new CommandDefinition(sql, dialect.Bind(parameters), cancellationToken: ct))).ToList();
     }
 
     public async Task<T?> SingleOrDefaultAsync<T>(string sql, object parameters, CancellationToken ct)
     {
         using var activity = DbTelemetry.Start(dialect, sql);
         await using var connection = dialect.CreateConnection();
-        return await connection.QuerySingleOrDefaultAsync<T>(new CommandDefinition(sql, parameters, cancellationToken: ct));
+        return await connection.QuerySingleOrDefaultAsync<T>(new CommandDefinition(sql, dialect.Bind(parameters), cancellationToken: ct));
     }
 }

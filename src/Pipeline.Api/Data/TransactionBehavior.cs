@@ -1,13 +1,14 @@
-using System.Data;
 using Mediator;
 using Polly;
 
 namespace Pipeline.Api.Data;
 
 /// <summary>
-/// One connection, one transaction and one retry unit per command. A transient failure anywhere between
-/// BEGIN and COMMIT rolls back and runs the whole unit again on fresh data, so a retry never half-applies.
-/// The stage lock a command declares (<see cref="IChangesStages"/>, <see cref="IReadsStages"/>) is its first statement.
+/// One connection, one transaction and one retry unit per command. A transient failure anywhere between BEGIN and
+/// COMMIT rolls back and runs the whole unit again on fresh data, so a retry never half-applies. The stage lock a
+/// command declares (<see cref="IChangesStages"/>, <see cref="IReadsStages"/>) is its first statement.
+/// A failure of COMMIT itself leaves the outcome unknown: only a replay-safe command runs again (it finds its first
+/// answer); any other answers <see cref="CommitOutcomeUnknownException"/> rather than risk applying twice.
 /// </summary>
 public sealed class TransactionBehavior<TMessage, TResponse>(
     ISqlDialect dialect, DbSession session, IServiceProvider services,
@@ -15,37 +16,49 @@ public sealed class TransactionBehavior<TMessage, TResponse>(
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : ICommand<TResponse>
 {
-    public ValueTask<TResponse> Handle(
-        TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken) =>
+    public ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken) =>
         retry.ExecuteAsync(async ct =>
         {
             await using var connection = dialect.CreateConnection();
             await connection.OpenAsync(ct);
-            // SQLite: BEGIN IMMEDIATE either way (the driver's default), so writers queue on the busy timeout instead of failing.
-            // SQL Server: read committed, or serializable for the commands whose reads must hold until commit.
-            await using var transaction = await connection.BeginTransactionAsync(
-                message is ISerializableCommand ? IsolationLevel.Serializable : IsolationLevel.Unspecified, ct);
+            // Read committed on the server engines; SQLite's BEGIN IMMEDIATE makes writers queue on the busy timeout.
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            TResponse response;
             session.Begin(connection, transaction);
             try
             {
                 if (StageLock.For(message, dialect) is { } lockSql)
                     await session.ExecuteAsync(lockSql, new { services.GetRequiredService<Tenancy.Caller>().TenantId }, ct);
-                var response = await next(message, ct);
-                await transaction.CommitAsync(ct);
-                return response;
+                response = await next(message, ct);
             }
             finally
             {
                 session.End();
             }
+            try
+            {
+                await dialect.CommitAsync(transaction, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException && message is not IReplaySafe { CanReplay: true })
+            {
+                throw new CommitOutcomeUnknownException(e);
+            }
+            return response;
         }, cancellationToken);
 }
 
 /// <summary>
-/// A command whose statements read a set and then change it (e.g. record history for every opportunity of a stage,
-/// then move them): on SQL Server it runs serializable, so no row can join the set in between.
+/// A command that, run again after a commit that did succeed, finds its first answer and changes nothing: an event
+/// with its id, a create with its Idempotency-Key. Only these are retried when COMMIT itself fails.
 /// </summary>
-public interface ISerializableCommand;
+public interface IReplaySafe
+{
+    bool CanReplay { get; }
+}
+
+/// <summary>COMMIT failed (e.g. the connection dropped): the change may or may not have been applied.</summary>
+public sealed class CommitOutcomeUnknownException(Exception inner)
+    : Exception("The change may or may not have been saved: the connection to the database failed while committing.", inner);
 
 public static class TransactionBehavior
 {

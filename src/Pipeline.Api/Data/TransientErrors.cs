@@ -3,52 +3,41 @@ using System.Data.Common;
 namespace Pipeline.Api.Data;
 
 /// <summary>
-/// The errors worth retrying the whole unit of work for: the engine says "try again" (deadlock, lock, failover,
-/// throttling). Constraint violations and command timeouts are not here: repeating them gives the same answer,
-/// or doubles the load on a database that is already too slow.
+/// The errors worth retrying the whole unit of work for, per engine: the engine says "try again" (deadlock, lock,
+/// serialization failure, failover, throttling). Constraint violations and command timeouts are not here:
+/// repeating them gives the same answer, or doubles the load on a database that is already too slow.
 /// </summary>
 public static class TransientErrors
 {
-    public static readonly IReadOnlyDictionary<int, string> SqlServer = new Dictionary<int, string>
+    public static readonly IReadOnlySet<int> SqlServer = new HashSet<int>
     {
-        [1205] = "chosen as deadlock victim",
-        [1222] = "lock request time-out period exceeded",
-        [40613] = "database is not currently available",
-        [40197] = "the service encountered an error processing the request",
-        [40501] = "the service is currently busy",
-        [40540] = "the service encountered an error processing the request",
-        [49918] = "not enough resources to process the request",
-        [49919] = "too many create or update operations in progress",
-        [49920] = "too many operations in progress",
-        [10928] = "resource limit reached",
-        [10929] = "minimum guarantee reached; resources busy",
-        [4060] = "cannot open database (failover in progress)",
-        [4221] = "login to read-secondary failed (replica not ready)",
-        [233] = "connection closed by the server before login",
-        [64] = "connection dropped by the network",
-        [10053] = "transport-level error: connection aborted",
-        [10054] = "transport-level error: connection reset by peer",
-        [10060] = "network connection attempt timed out",
-        [41301] = "dependent transaction failed (memory-optimized)",
-        [41302] = "row updated by another transaction (memory-optimized)",
-        [41305] = "repeatable-read validation failure (memory-optimized)",
-        [41325] = "serializable validation failure (memory-optimized)",
-        [41839] = "transaction exceeded the dependency limit (memory-optimized)",
+        1205, // chosen as deadlock victim
+        1222, // lock request time-out period exceeded
+        40613, 40197, 40501, 40540, 49918, 49919, 49920, 10928, 10929, // Azure SQL: unavailable, busy, throttled
+        4060, 4221, // cannot open database (failover), read-secondary not ready
+        233, 64, 10053, 10054, 10060, // connection closed, dropped, aborted, reset, timed out
+        41301, 41302, 41305, 41325, 41839, // memory-optimized tables: write conflicts and validation failures
     };
 
-    public static readonly IReadOnlyDictionary<int, string> Sqlite = new Dictionary<int, string>
+    public static readonly IReadOnlySet<int> Sqlite = new HashSet<int>
     {
-        [5] = "SQLITE_BUSY: the database file is locked by another connection",
-        [6] = "SQLITE_LOCKED: a table is locked within the same connection or shared cache",
+        5, // SQLITE_BUSY: the database file is locked by another connection
+        6, // SQLITE_LOCKED: a table is locked within the same connection or shared cache
     };
 
-    public static bool IsTransient(DatabaseProvider provider, int errorCode) =>
-        (provider == DatabaseProvider.SqlServer ? SqlServer : Sqlite).ContainsKey(errorCode);
+    public static readonly IReadOnlySet<string> PostgreSql = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "40001", // serialization_failure
+        "40P01", // deadlock_detected
+        "55P03", // lock_not_available
+        "57P03", // cannot_connect_now (starting up, failover)
+        "53300", // too_many_connections
+    };
 
     public static bool IsTransient(ISqlDialect dialect, Exception exception) => exception switch
     {
         ConcurrentUpdateException => true,
-        DbException db => dialect.ErrorCode(db) is { } code && IsTransient(dialect.Provider, code),
+        DbException db => dialect.IsTransient(db),
         _ => false,
     };
 }

@@ -31,10 +31,14 @@ public sealed partial class ExceptionProblems(
             RuleViolationException { Violation: var v } => FromRule(v),
             NotFoundException e => Make(StatusCodes.Status404NotFound, "Not found", e.Message),
             PreconditionFailedException e =>
-                Make(StatusCodes.Status412PreconditionFailed, "Precondition failed", e.Message, ("currentVersion", e.CurrentVersion)),
+                Make(StatusCodes.Status412PreconditionFailed, "Precondition failed", e.Message, [("currentVersion", e.CurrentVersion)]),
             BadRequestException e => Validation(e.Field, e.Message),
             BadHttpRequestException { InnerException: JsonException json } => Validation(FieldOf(json), Describe(json)),
             BadHttpRequestException e => Make(e.StatusCode, e.StatusCode == 413 ? "Payload too large" : "Bad request", e.Message),
+            ConcurrentUpdateException e => Make(StatusCodes.Status409Conflict, "Concurrent update",
+                e.Message + " It kept changing while this request was retried; read it again and retry.", type: "concurrent-update"),
+            CommitOutcomeUnknownException e => Make(StatusCodes.Status503ServiceUnavailable, "Commit outcome unknown",
+                e.Message + " Read the resource before retrying, or retry with the same Idempotency-Key.", type: "commit-outcome-unknown"),
             DbException e when dialect.IsUniqueViolation(e) || dialect.IsForeignKeyViolation(e) =>
                 Make(StatusCodes.Status409Conflict, "Conflict",
                     "The change conflicts with the current data (a concurrent change won). Read again and retry."),
@@ -61,9 +65,11 @@ public sealed partial class ExceptionProblems(
             Detail = message,
         };
 
-    private static ProblemDetails Make(int status, string title, string detail, params (string Key, object? Value)[] extensions)
+    private static ProblemDetails Make(
+        int status, string title, string detail, (string Key, object? Value)[]? extensions = null, string? type = null)
     {
-        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail, Type = type is null ? null : Problems.Type(type) };
+        extensions ??= [];
         foreach (var (key, value) in extensions) problem.Extensions[key] = value;
         return problem;
     }

@@ -24,3 +24,11 @@ public sealed class EventTypeAttribute : RegularExpressionAttribute
     public EventTypeAttribute(string member) : base(AutomationPolicy.EventTypePattern) =>
         ErrorMessage = $"{member} must be a dotted lower-case name such as quote.issued.";
 }
+
+/// <summary>An identifier compared byte for byte: no leading or trailing white space, no control or format character.</summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
+public sealed class IdentifierAttribute()
+    : ValidationAttribute("{0} must not start or end with white space, nor contain control or invisible characters.")
+{
+    public override bool IsValid(object? value) => value is not string s || Identifiers.IsValid(s);
+}

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
 using Mediator;
 using Pipeline.Api.Data;
 using Pipeline.Api.Infrastructure;
@@ -21,10 +22,11 @@ public sealed record CreateOpportunityBody(
     long? StageId = null,
     [property: Money] decimal ExpectedRevenue = 0m,
     [property: Percentage] decimal? Probability = null,
-    [property: StringLength(100, MinimumLength = 1)] string? ExternalRef = null);
+    [property: StringLength(100, MinimumLength = 1), Identifier] string? ExternalRef = null);
 
 /// <summary>Rule 1: a new opportunity lands in its pipeline's first unfolded open stage unless one is given; rule 3 applies.</summary>
-public sealed record CreateOpportunity(CreateOpportunityBody Body) : ICommand<OpportunityDto>, IReadsStages, IDocumented
+public sealed record CreateOpportunity(CreateOpportunityBody Body, [property: JsonIgnore] string? IdempotencyKey = null)
+    : IIdempotentCreate, ICommand<OpportunityDto>, IReadsStages, IDocumented
 {
     public static EndpointDoc Doc { get; } = new(
         "Create an opportunity", "Lands in the first unfolded open stage of its pipeline unless a stage is given.")

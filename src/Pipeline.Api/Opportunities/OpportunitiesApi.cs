@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Pipeline.Api.Infrastructure;
 using Pipeline.Api.Rules;
 using Pipeline.Api.Tenancy;
@@ -61,10 +62,16 @@ public static class OpportunitiesApi
         long id, string? cursor, int? limit, OpportunityQueries queries, CancellationToken ct) =>
         TypedResults.Ok(await queries.HistoryAsync(id, cursor, limit, ct));
 
+    /// <param name="body">The new opportunity.</param>
+    /// <param name="idempotencyKey">A unique key per intended creation: a retry with the same key gets the first answer.</param>
+    /// <param name="mediator">Sends the command.</param>
+    /// <param name="response">Carries the ETag.</param>
+    /// <param name="ct">Request aborted.</param>
     public static async Task<Created<OpportunityDto>> CreateOpportunity(
-        CreateOpportunityBody body, IMediator mediator, HttpResponse response, CancellationToken ct)
+        CreateOpportunityBody body, [FromHeader(Name = IIdempotentCreate.Header), StringLength(IIdempotentCreate.MaxLength), Identifier] string? idempotencyKey,
+        IMediator mediator, HttpResponse response, CancellationToken ct)
     {
-        var opportunity = await mediator.Send(new CreateOpportunity(body), ct);
+        var opportunity = await mediator.Send(new CreateOpportunity(body, idempotencyKey), ct);
         return response.Created($"/api/v1/opportunities/{opportunity.Id}", opportunity);
     }
 

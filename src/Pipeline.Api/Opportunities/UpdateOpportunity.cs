@@ -15,7 +15,7 @@ public sealed record UpdateOpportunityBody(
     [property: StringLength(200, MinimumLength = 1)] string? Name = null,
     [property: Money] decimal? ExpectedRevenue = null,
     Optional<long?> TeamId = default,
-    [property: StringLength(100, MinimumLength = 1)] string? ExternalRef = null);
+    [property: StringLength(100, MinimumLength = 1), Identifier] string? ExternalRef = null);
 
 /// <summary>Name, expected revenue, team and external reference; a new team's pipeline must hold the current stage (rule 2).</summary>
 public sealed record UpdateOpportunity(long OpportunityId, long? ExpectedVersion, UpdateOpportunityBody Body)

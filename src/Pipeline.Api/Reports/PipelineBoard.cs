@@ -81,11 +81,10 @@ public sealed class BoardQueries(Reads reads, Caller caller, TimeProvider clock)
         var now = Now;
         var stages = await StagesAsync(teamId, ct);
         var totals = await TotalsAsync(teamId, now, ct);
-        var unfolded = stages.Where(s => !s.Folded).Select(s => s.Id).ToList();
-        var cards = unfolded.Count == 0
+        var cards = stages.All(s => s.Folded)
             ? []
             : await reads.QueryAsync<CardRow>(
-                Sql.FirstCards, new { caller.TenantId, TeamId = teamId, StageIds = unfolded, PerStage = perStage + 1 }, ct);
+                Sql.FirstCards, new { caller.TenantId, TeamId = teamId, PerStage = perStage + 1 }, ct);
         var cardsByStage = cards.ToLookup(c => c.StageId);
 
         var columns = stages.Select(stage =>
@@ -167,7 +166,9 @@ public sealed class BoardQueries(Reads reads, Caller caller, TimeProvider clock)
             SELECT {CardColumns} FROM (
                 SELECT {CardColumns}, ROW_NUMBER() OVER (PARTITION BY StageId ORDER BY Id) AS Rn
                 FROM Opportunities
-                WHERE TenantId = @TenantId AND Active = 1 AND (@TeamId IS NULL OR TeamId = @TeamId) AND StageId IN @StageIds
+                WHERE TenantId = @TenantId AND Active = 1 AND (@TeamId IS NULL OR TeamId = @TeamId)
+                  AND StageId IN (SELECT Id FROM Stages
+                                  WHERE TenantId = @TenantId AND Folded = 0 AND (@TeamId IS NULL OR TeamId IS NULL OR TeamId = @TeamId))
             ) ranked
             WHERE Rn <= @PerStage
             """;

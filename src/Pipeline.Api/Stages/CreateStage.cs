@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
 using Mediator;
 using Pipeline.Api.Data;
 using Pipeline.Api.Infrastructure;
@@ -24,7 +25,8 @@ public sealed record CreateStageBody(
     [property: Range(0, Rotting.MaxDays)] int RottingDays = 0,
     [property: Range(1, 1000)] int? Position = null);
 
-public sealed record CreateStage(CreateStageBody Body) : ICommand<StageDto>, IChangesStages, IDocumented
+public sealed record CreateStage(CreateStageBody Body, [property: JsonIgnore] string? IdempotencyKey = null)
+    : IIdempotentCreate, ICommand<StageDto>, IChangesStages, IDocumented
 {
     public static EndpointDoc Doc { get; } = new("Add a new column", "Placed just before the closing stage unless a position is given.")
     {
@@ -32,7 +34,7 @@ public sealed record CreateStage(CreateStageBody Body) : ICommand<StageDto>, ICh
         {
             ["a follow-up column at 30 %"] = new { name = "Relance", probability = 30, autoProbability = true, rottingDays = 14 },
         },
-        Problems = [400, 409],
+        Problems = [400, 409, 422],
     };
 }
 

@@ -13,7 +13,7 @@ namespace Pipeline.Api.Stages;
 /// moves them all there (history recorded, rule 3 applied), in the same transaction.
 /// </summary>
 public sealed record DeleteStage(long StageId, long? ExpectedVersion, long? MoveOpportunitiesTo)
-    : ICommand<Unit>, IChangesStages, ISerializableCommand, IDocumented
+    : ICommand<Unit>, IChangesStages, IDocumented
 {
     public static EndpointDoc Doc { get; } = new(
         "Delete a stage",

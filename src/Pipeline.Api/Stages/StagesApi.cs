@@ -1,5 +1,7 @@
+using System.ComponentModel.DataAnnotations;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Pipeline.Api.Infrastructure;
 using Pipeline.Api.Tenancy;
 
@@ -68,10 +70,16 @@ public static class StagesApi
         long id, string? cursor, int? limit, StageAuditQueries audit, CancellationToken ct) =>
         TypedResults.Ok(await audit.ListAsync(id, cursor, limit, ct));
 
+    /// <param name="body">The new column.</param>
+    /// <param name="idempotencyKey">A unique key per intended creation: a retry with the same key gets the first answer.</param>
+    /// <param name="mediator">Sends the command.</param>
+    /// <param name="response">Carries the ETag.</param>
+    /// <param name="ct">Request aborted.</param>
     public static async Task<Created<StageDto>> CreateStage(
-        CreateStageBody body, IMediator mediator, HttpResponse response, CancellationToken ct)
+        CreateStageBody body, [FromHeader(Name = IIdempotentCreate.Header), StringLength(IIdempotentCreate.MaxLength), Identifier] string? idempotencyKey,
+        IMediator mediator, HttpResponse response, CancellationToken ct)
     {
-        var stage = await mediator.Send(new CreateStage(body), ct);
+        var stage = await mediator.Send(new CreateStage(body, idempotencyKey), ct);
         return response.Created($"/api/v1/stages/{stage.Id}", stage);
     }
 

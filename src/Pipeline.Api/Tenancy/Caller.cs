@@ -11,8 +11,10 @@ public sealed record Caller(string TenantId, string Actor)
     /// <summary>Stored with every history and audit entry; an identity provider's subject is rarely longer.</summary>
     public const int MaxActorLength = 200;
 
+    /// <summary>Exactly one <c>tenant_id</c>, a plain string identifier (an array or object claim names no tenant).</summary>
     public static bool HasValidTenant(ClaimsPrincipal user) =>
-        user.FindFirst(TenantClaim)?.Value is { Length: > 0 and <= MaxTenantIdLength } tenant && !string.IsNullOrWhiteSpace(tenant);
+        user.FindAll(TenantClaim).ToList() is [{ ValueType: ClaimValueTypes.String, Value: { Length: > 0 and <= MaxTenantIdLength } tenant }]
+        && Rules.Identifiers.IsValid(tenant);
 
     public static Caller From(ClaimsPrincipal user)
     {

@@ -127,6 +127,11 @@ public sealed class BoardTests(DatabaseProvider provider) : ApiTest(provider)
             await using var sqlite = new SqliteConnection(App.ConnectionString);
             await sqlite.ExecuteAsync("WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < @Count)" + insert, parameters);
         }
+        else if (App.Provider == DatabaseProvider.PostgreSql)
+        {
+            await using var postgres = new Npgsql.NpgsqlConnection(App.ConnectionString);
+            await postgres.ExecuteAsync("WITH seq(n) AS (SELECT generate_series(1, @Count))" + insert, parameters, commandTimeout: 300);
+        }
         else
         {
             await using var sql = new SqlConnection(App.ConnectionString);

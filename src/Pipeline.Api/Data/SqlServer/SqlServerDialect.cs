@@ -48,7 +48,7 @@ public sealed class SqlServerDialect(string connectionString) : ISqlDialect
             """;
     }
 
-    public int? ErrorCode(DbException exception) => (exception as SqlException)?.Number;
+    public bool IsTransient(DbException exception) => exception is SqlException e && TransientErrors.SqlServer.Contains(e.Number);
 
     public bool IsForeignKeyViolation(DbException exception) => exception is SqlException { Number: ForeignKeyViolation };
 

@@ -30,24 +30,48 @@ public sealed class SqliteDialect : ISqlDialect
 
     public DbConnection CreateConnection() => new SqliteConnection(_connectionString);
 
+    /// <summary>
+    /// Two processes started together on a fresh file would both create the tables: they migrate one after the
+    /// other under an exclusive lock on a file beside the database (an OS lock, released if the process dies; the
+    /// file stays, so that every process locks the same one).
+    /// </summary>
     public void Migrate()
     {
         var dataSource = new SqliteConnectionStringBuilder(_connectionString).DataSource;
-        var folder = Path.GetDirectoryName(Path.GetFullPath(dataSource));
-        if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
-
-        using (var connection = new SqliteConnection(_connectionString))
+        var path = Path.GetFullPath(dataSource);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using (ExclusiveLock(path + ".migration-lock"))
         {
-            connection.Open();
-            // WAL lets readers run beside the single writer; the setting is stored in the file.
-            using var wal = connection.CreateCommand();
-            wal.CommandText = "PRAGMA journal_mode=WAL;";
-            wal.ExecuteNonQuery();
+            using (var connection = new SqliteConnection(_connectionString))
+            {
+                connection.Open();
+                // WAL lets readers run beside the single writer; the setting is stored in the file.
+                using var wal = connection.CreateCommand();
+                wal.CommandText = "PRAGMA journal_mode=WAL;";
+                wal.ExecuteNonQuery();
+            }
+            Migrations.Run(Migrations.Engine(DeployChanges.To.SqliteDatabase(_connectionString), Provider));
         }
-        Migrations.Run(Migrations.Engine(DeployChanges.To.SqliteDatabase(_connectionString), Provider));
     }
 
-    public int? ErrorCode(DbException exception) => (exception as SqliteException)?.SqliteErrorCode;
+    private static FileStream ExclusiveLock(string path)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(5);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(50);
+            }
+        }
+    }
+
+    public bool IsTransient(DbException exception) =>
+        exception is SqliteException e && TransientErrors.Sqlite.Contains(e.SqliteErrorCode);
 
     public bool IsForeignKeyViolation(DbException exception) =>
         exception is SqliteException { SqliteErrorCode: Constraint, SqliteExtendedErrorCode: ConstraintForeignKey };
