@@ -12,7 +12,7 @@ public static class Tokens
     public static readonly string KeyBase64 = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
     public static string Create(
-        string? tenant, IEnumerable<string> scopes, string audience = Audience, TimeSpan? lifetime = null,
+        object? tenant, IEnumerable<string> scopes, string audience = Audience, TimeSpan? lifetime = null,
         bool scopesAsSeveralClaims = false, string subject = "test-user", byte[]? key = null)
     {
         var now = DateTime.UtcNow;

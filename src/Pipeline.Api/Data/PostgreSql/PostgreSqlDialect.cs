@@ -50,9 +50,10 @@ public sealed class PostgreSqlDialect : ISqlDialect, IDisposable
         {
             EnsureDatabase.For.PostgresqlDatabase(_connectionString);
         }
-        catch (PostgresException e) when (e.SqlState == DuplicateDatabase)
+        catch (PostgresException e) when (e.SqlState is DuplicateDatabase or UniqueViolation)
         {
-            // Another instance created it between DbUp's check and its CREATE DATABASE.
+            // Another instance created it between DbUp's check and its CREATE DATABASE (a race on the catalog's
+            // unique index answers 23505 rather than 42P04).
         }
         using var connection = _dataSource.OpenConnection();
         connection.Execute("SELECT pg_advisory_lock(@Key)", new { Key = MigrationLockKey }, commandTimeout: 0);
