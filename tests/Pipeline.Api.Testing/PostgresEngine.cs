@@ -17,7 +17,7 @@ public static class PostgresEngine
     public static string? UnavailableReason => Reason.Value;
 
     public static string Database(string name) =>
-        new NpgsqlConnectionStringBuilder(Server) { Database = name, Timeout = 5 }.ConnectionString;
+        new NpgsqlConnectionStringBuilder(Server) { Database = name, Timeout = 15, MaxPoolSize = 20 }.ConnectionString;
 
     public static void Drop(string name)
     {

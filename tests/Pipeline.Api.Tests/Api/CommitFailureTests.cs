@@ -31,7 +31,11 @@ public sealed class CommitFailureTests(DatabaseProvider provider)
     }
 
     [OneTimeTearDown]
-    public Task StopApp() => _app.DisposeAsync().AsTask();
+    public async Task StopApp()
+    {
+        await _app.DisposeAsync();
+        _dialect.Dispose();
+    }
 
     [SetUp]
     public async Task NewTenant()
@@ -90,8 +94,10 @@ public sealed class CommitFailureTests(DatabaseProvider provider)
         (await ReadAsync<Page<OpportunityDto>>(await _api.GetAsync("/api/v1/opportunities?limit=100"))).Items.Count(o => o.Name == name);
 
     /// <summary>The real dialect, whose next commits succeed and then report the connection lost, as a dropped network would.</summary>
-    private sealed class DroppingCommits(ISqlDialect inner) : ISqlDialect
+    private sealed class DroppingCommits(ISqlDialect inner) : ISqlDialect, IDisposable
     {
+        public void Dispose() => (inner as IDisposable)?.Dispose();
+
         private int _toDrop;
 
         public int Dropped { get; private set; }

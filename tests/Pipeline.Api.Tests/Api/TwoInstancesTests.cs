@@ -1,0 +1,155 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using Pipeline.Api.Opportunities;
+using Pipeline.Api.Stages;
+
+namespace Pipeline.Api.Tests.Api;
+
+/// <summary>
+/// The service scales as N stateless instances on one server database. Two real service processes (the built
+/// Pipeline.Api.dll, each on its own port) share one PostgreSQL database under a mixed concurrent load; one is
+/// killed with SIGKILL in the middle. The other keeps answering, every acknowledged write is there, and the rules
+/// hold for every row.
+/// </summary>
+public sealed class TwoInstancesTests
+{
+    private sealed record Instance(Process Process, int Port);
+
+    private readonly List<Process> _instances = [];
+
+    [TearDown]
+    public void StopInstances()
+    {
+        foreach (var instance in _instances.Where(i => !i.HasExited)) instance.Kill(entireProcessTree: true);
+        _instances.Clear();
+    }
+
+    [Test]
+    public async Task TwoInstancesOnOneDatabase_OneKilledMidLoad_TheOtherServes_AndEveryAcknowledgedWriteHolds()
+    {
+        PipelineApps.RequireEngine(DatabaseProvider.PostgreSql);
+        var database = PipelineApps.NewDatabase(DatabaseProvider.PostgreSql);
+        var (a, b) = (Start(database), Start(database));
+        using var apiA = await ReadyAsync(a);
+        using var apiB = await ReadyAsync(b);
+
+        var relance = await TenantClient.ReadAsync<StageDto>(
+            await apiA.PostAsJsonAsync("/api/v1/stages", new { name = "Relance", probability = 30, autoProbability = true }), HttpStatusCode.Created);
+        var stages = (await apiB.GetFromJsonAsync<TenantClient.Page<StageDto>>("/api/v1/stages", TenantClient.Json))!.Items;
+        var open = stages.Where(s => !s.IsClosing).Select(s => s.Id).ToArray();
+        var acknowledged = new ConcurrentDictionary<long, bool>();
+        var failuresAfterKill = 0;
+
+        async Task WorkAsync(HttpClient api, int worker, CancellationToken stop)
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                try
+                {
+                    var created = await api.PostAsJsonAsync("/api/v1/opportunities", new { name = $"Chantier {worker}.{i}", expectedRevenue = 1000 + i });
+                    if (created.StatusCode != HttpStatusCode.Created) continue;
+                    var opportunity = (await created.Content.ReadFromJsonAsync<OpportunityDto>(TenantClient.Json))!;
+                    acknowledged[opportunity.Id] = true;
+                    await api.PostAsJsonAsync($"/api/v1/opportunities/{opportunity.Id}/move", new { stageId = open[i % open.Length] });
+                    if (i % 5 == 0) await api.PutAsJsonAsync($"/api/v1/stages/{relance.Id}/probability", new { probability = 20 + i % 50 });
+                }
+                catch (HttpRequestException) when (api == apiB)
+                {
+                    Interlocked.Increment(ref failuresAfterKill);
+                    return;
+                }
+            }
+        }
+
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(4));
+        var workers = Enumerable.Range(0, 8).Select(w => Task.Run(() => WorkAsync(w % 2 == 0 ? apiA : apiB, w, stop.Token))).ToList();
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        b.Process.Kill();
+        await Task.WhenAll(workers);
+
+        TestContext.Out.WriteLine($"{acknowledged.Count} acknowledged creates; {failuresAfterKill} workers cut off by the kill");
+        Assert.That(b.Process.HasExited, Is.True);
+        Assert.That(failuresAfterKill, Is.GreaterThan(0), "the killed instance was under load");
+        Assert.That((await apiA.GetAsync("/health/ready")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(acknowledged.Count, Is.GreaterThan(20), "a real load ran");
+        var all = await AllOpportunitiesAsync(apiA);
+        Assert.That(acknowledged.Keys.Except(all.Select(o => o.Id)), Is.Empty, "every acknowledged create is there");
+        var relanceNow = (await apiA.GetFromJsonAsync<StageDto>($"/api/v1/stages/{relance.Id}", TenantClient.Json))!;
+        var followers = all.Where(o => o.StageId == relance.Id && o.ProbabilitySource == Pipeline.Api.Rules.ProbabilitySource.Stage);
+        Assert.That(followers.Select(o => o.Probability), Has.All.EqualTo(relanceNow.Probability), "rule 5 on every row");
+    }
+
+    private static async Task<List<OpportunityDto>> AllOpportunitiesAsync(HttpClient api)
+    {
+        var all = new List<OpportunityDto>();
+        string? cursor = null;
+        do
+        {
+            var page = (await api.GetFromJsonAsync<TenantClient.Page<OpportunityDto>>(
+                $"/api/v1/opportunities?limit=100{(cursor is null ? "" : $"&cursor={cursor}")}", TenantClient.Json))!;
+            all.AddRange(page.Items);
+            cursor = page.NextCursor;
+        } while (cursor is not null);
+        return all;
+    }
+
+    private Instance Start(string connectionString)
+    {
+        var port = FreePort();
+        var service = typeof(Program).Assembly.Location;
+        var start = new ProcessStartInfo("dotnet", ["exec", service, "--urls", $"http://127.0.0.1:{port}"])
+        {
+            WorkingDirectory = Path.GetDirectoryName(service)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment =
+            {
+                ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                ["Database__Provider"] = "PostgreSql",
+                ["ConnectionStrings__Pipeline"] = connectionString,
+                ["Authentication__Schemes__Bearer__ValidIssuer"] = Tokens.Issuer,
+                ["Authentication__Schemes__Bearer__ValidAudiences__0"] = Tokens.Audience,
+                ["Authentication__Schemes__Bearer__SigningKeys__0__Issuer"] = Tokens.Issuer,
+                ["Authentication__Schemes__Bearer__SigningKeys__0__Value"] = Tokens.KeyBase64,
+                ["Logging__LogLevel__Default"] = "Warning",
+            },
+        };
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _instances.Add(process);
+        return new Instance(process, port);
+    }
+
+    private static async Task<HttpClient> ReadyAsync(Instance instance)
+    {
+        var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{instance.Port}"), Timeout = TimeSpan.FromSeconds(10) };
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Tokens.Create("two-instances", ["pipeline.admin"]));
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            Assert.That(instance.Process.HasExited, Is.False, "the instance stopped while starting");
+            try
+            {
+                if ((await api.GetAsync("/health/ready")).IsSuccessStatusCode) return api;
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+            }
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "the instance did not become ready within 60 s");
+            await Task.Delay(200);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
