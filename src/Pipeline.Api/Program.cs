@@ -1,5 +1,4 @@
 using Mediator;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http.Json;
 using Pipeline.Api.Automation;
 using Pipeline.Api.Data;
@@ -41,8 +40,7 @@ builder.Services.AddSingleton<InboxPurger>().AddHostedService(sp => sp.GetRequir
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddScoped(sp => Caller.From(sp.GetRequiredService<IHttpContextAccessor>().HttpContext!.User));
 builder.Services.AddSingleton<TenantProvisioner>();
-builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
-builder.Services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, o => o.MapInboundClaims = false);
+builder.AddBearerTokens();
 builder.Services.AddAuthorization(Scopes.AddPolicies);
 
 // HTTP conventions: strict JSON, shape validation at the edge, every error a problem+json, bounded bodies.

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.SqlClient;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
@@ -14,7 +15,8 @@ namespace Pipeline.Api.Tests.Infrastructure;
 
 /// <summary>The real service in-process, on a real database of the given engine, trusting the test token key.</summary>
 public sealed class PipelineApp(
-    DatabaseProvider provider, string connectionString, FakeTimeProvider? clock = null, Action<IServiceCollection>? services = null)
+    DatabaseProvider provider, string connectionString, FakeTimeProvider? clock = null, Action<IServiceCollection>? services = null,
+    Action<IConfigurationBuilder>? configuration = null)
     : WebApplicationFactory<Program>
 {
     public DatabaseProvider Provider => provider;
@@ -40,6 +42,7 @@ public sealed class PipelineApp(
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         if (clock is not null) builder.ConfigureServices(s => s.AddSingleton<TimeProvider>(clock));
         if (services is not null) builder.ConfigureTestServices(services);
+        if (configuration is not null) builder.ConfigureAppConfiguration((_, c) => configuration(c));
     }
 
     /// <summary>A client whose every request carries a token for <paramref name="tenant"/> with these scopes.</summary>

@@ -13,7 +13,8 @@ public static class Tokens
 
     public static string Create(
         object? tenant, IEnumerable<string> scopes, string audience = Audience, TimeSpan? lifetime = null,
-        bool scopesAsSeveralClaims = false, string subject = "test-user", byte[]? key = null)
+        bool scopesAsSeveralClaims = false, string subject = "test-user", byte[]? key = null,
+        string issuer = Issuer)
     {
         var now = DateTime.UtcNow;
         var expires = now + (lifetime ?? TimeSpan.FromMinutes(30));
@@ -23,7 +24,7 @@ public static class Tokens
         if (scopeList.Length > 0) claims["scope"] = scopesAsSeveralClaims ? scopeList : string.Join(' ', scopeList);
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
-            Issuer = Issuer,
+            Issuer = issuer,
             Audience = audience,
             Claims = claims,
             IssuedAt = expires < now ? expires.AddMinutes(-10) : now,

@@ -9,6 +9,9 @@ public static class Problems
 
     public static string Type(string code) => TypeBase + code;
 
+    /// <summary>An <c>HttpContext.Items</c> key: the detail a status-code problem should carry (e.g. why a token was refused).</summary>
+    public static readonly object DetailKey = new();
+
     /// <summary>Codes for the errors that are not business rules.</summary>
     public static readonly IReadOnlyDictionary<int, string> ByStatus = new Dictionary<int, string>
     {
@@ -33,6 +36,7 @@ public static class Problems
         if (!ours && ByStatus.TryGetValue(status, out var code))
             problem.Type = Type(code);
         problem.Instance ??= context.HttpContext.Request.Path;
+        if (problem.Detail is null && context.HttpContext.Items.TryGetValue(DetailKey, out var detail)) problem.Detail = detail as string;
         if (problem is HttpValidationProblemDetails validation) CamelCaseKeys(validation.Errors);
     }
 

@@ -26,23 +26,31 @@ public sealed class SecurityTests(DatabaseProvider provider) : ApiTest(provider)
         Assert.That((long)data["migrationsApplied"]!, Is.EqualTo((long)data["migrationsExpected"]!).And.GreaterThanOrEqualTo(3));
     }
 
-    [TestCase("none")]
-    [TestCase("wrong-audience")]
-    [TestCase("expired")]
-    [TestCase("wrong-key")]
-    public async Task ABadOrMissingToken_Returns401Problem(string kind)
+    [TestCase("none", "No bearer token", null)]
+    [TestCase("wrong-audience", "audience", "invalid_token")]
+    [TestCase("expired", "expired", "invalid_token")]
+    [TestCase("wrong-key", "signature", "invalid_token")]
+    [TestCase("garbage", "well-formed", "invalid_token")]
+    public async Task ABadOrMissingToken_Returns401Problem_ThatSaysWhy(string kind, string why, string? error)
     {
         var token = kind switch
         {
             "none" => null,
             "wrong-audience" => Tokens.Create(Tenant, ["pipeline.admin"], audience: "another-api"),
             "expired" => Tokens.Create(Tenant, ["pipeline.admin"], lifetime: TimeSpan.FromMinutes(-10)),
+            "garbage" => "not-a-jwt",
             _ => Tokens.Create(Tenant, ["pipeline.admin"], key: new byte[32]),
         };
 
         var response = await App.WithToken(token).GetAsync("/api/v1/stages");
 
-        await ProblemAsync(response, HttpStatusCode.Unauthorized, "unauthorized");
+        var problem = await ProblemAsync(response, HttpStatusCode.Unauthorized, "unauthorized");
+        Assert.That((string?)problem["detail"], Does.Contain(why));
+        Assert.That((string?)problem["detail"], Does.Not.Contain(Tokens.KeyBase64).And.Not.Contain(token ?? "-"));
+        var challenge = response.Headers.WwwAuthenticate.Single();
+        Assert.That(challenge.Scheme, Is.EqualTo("Bearer"));
+        Assert.That(challenge.Parameter ?? "", error is null ? Is.Empty : Does.Contain($"error=\"{error}\""));
+        if (kind is "expired" or "wrong-audience" or "wrong-key") Assert.That(challenge.Parameter, Does.Contain("error_description="));
     }
 
     [Test]
