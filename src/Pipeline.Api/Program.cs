@@ -2,6 +2,7 @@ using Mediator;
 using Microsoft.AspNetCore.Http.Json;
 using Pipeline.Api.Automation;
 using Pipeline.Api.Data;
+using Pipeline.Api.Demo;
 using Pipeline.Api.Infrastructure;
 using Pipeline.Api.Opportunities;
 using Pipeline.Api.Reports;
@@ -9,11 +10,14 @@ using Pipeline.Api.Stages;
 using Pipeline.Api.Tenancy;
 
 var builder = WebApplication.CreateBuilder(args);
+var demo = args.Contains("--demo");
+if (demo && !builder.Environment.IsDevelopment()) throw new InvalidOperationException("--demo seeds a demo tenant in Development only.");
 
 // Storage: SQLite by default (a file in App_Data), SQL Server or PostgreSQL for N instances; differences live in dialects.
 var database = DatabaseOptions.From(builder.Configuration, builder.Environment);
 builder.Services.AddSingleton(_ => database.Dialect());
-builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton(demo ? new TravellingClock() : TimeProvider.System);
+builder.Services.AddTransient<DemoTenant>();
 builder.Services.AddSingleton<Reads>();
 builder.Services.AddScoped<DbSession>();
 builder.Services.AddKeyedSingleton(TransactionBehavior.RetryKey,
@@ -38,7 +42,9 @@ builder.Services.AddSingleton<InboxPurger>().AddHostedService(sp => sp.GetRequir
 
 // Who calls: a bearer JWT configured under Authentication:Schemes:Bearer; the tenant and scopes are its claims.
 builder.Services.AddHttpContextAccessor();
-builder.Services.AddScoped(sp => Caller.From(sp.GetRequiredService<IHttpContextAccessor>().HttpContext!.User));
+builder.Services.AddScoped<CallerScope>();
+builder.Services.AddScoped(sp => sp.GetRequiredService<CallerScope>().Caller
+                                 ?? Caller.From(sp.GetRequiredService<IHttpContextAccessor>().HttpContext!.User));
 builder.Services.AddSingleton<TenantProvisioner>();
 builder.AddBearerTokens();
 builder.Services.AddAuthorization(Scopes.AddPolicies);
@@ -62,6 +68,9 @@ var app = builder.Build();
 
 // Schema first: a service that cannot migrate must not take traffic.
 app.Services.GetRequiredService<ISqlDialect>().Migrate();
+
+// `-- --demo` (Development only): tenant "demo" gets a pipeline worth looking at, made through the commands.
+if (demo) await app.Services.GetRequiredService<DemoTenant>().SeedAsync(app.Lifetime.ApplicationStopping);
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();

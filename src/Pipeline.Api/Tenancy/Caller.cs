@@ -25,3 +25,9 @@ public sealed record Caller(string TenantId, string Actor)
             actor.Length <= MaxActorLength ? actor : actor[..MaxActorLength]);
     }
 }
+
+/// <summary>Who the commands of a scope act for when no request carries a token (the demo seeder).</summary>
+public sealed class CallerScope
+{
+    public Caller? Caller { get; set; }
+}
