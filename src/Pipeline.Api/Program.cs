@@ -37,7 +37,7 @@ builder.Services.AddScoped<AutomationRuleStore>().AddScoped<AutomationRuleQuerie
 builder.Services.AddSingleton<AutomationTelemetry>();
 
 // Automation: the inbox remembers event ids for a retention period; a background service purges older ones.
-builder.Services.Configure<AutomationOptions>(builder.Configuration.GetSection("Automation"));
+builder.Services.AddOptions<AutomationOptions>().BindConfiguration("Automation").ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton<InboxPurger>().AddHostedService(sp => sp.GetRequiredService<InboxPurger>());
 
 // Who calls: a bearer JWT configured under Authentication:Schemes:Bearer; the tenant and scopes are its claims.
@@ -55,7 +55,15 @@ builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true)
 builder.Services.AddValidation();
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Customize);
 builder.Services.AddExceptionHandler<ExceptionProblems>();
-builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 256 * 1024);
+builder.Services.AddOptions<LimitsOptions>().BindConfiguration("Limits").ValidateDataAnnotations().ValidateOnStart();
+builder.WebHost.ConfigureKestrel(k =>
+{
+    k.AddServerHeader = false;
+    // The exact cap is the body's own bytes (UseBodyLimit); Kestrel's, which counts chunk framing, is the outer guard.
+    k.Limits.MaxRequestBodySize = 4L * builder.Configuration.GetValue("Limits:MaxBodyBytes", new LimitsOptions().MaxBodyBytes);
+});
+// Per-tenant token buckets, 429 with Retry-After, and the RateLimit headers on every response.
+builder.Services.AddPipelineRateLimits();
 
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 builder.AddPipelineTelemetry();
@@ -74,9 +82,16 @@ if (demo) await app.Services.GetRequiredService<DemoTenant>().SeedAsync(app.Life
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.UseSwagger();
-app.UseSwaggerUI(o => o.SwaggerEndpoint($"/swagger/{OpenApi.DocumentName}/swagger.json", "Pipeline API v1"));
+app.UseSecurityHeaders();
+app.UseBodyLimit();
+// Operators may hide the contract and its UI in production (OpenApi:Enabled=false); openapi.yaml stays the reference.
+if (app.Configuration.GetValue("OpenApi:Enabled", true))
+{
+    app.UseSwagger();
+    app.UseSwaggerUI(o => o.SwaggerEndpoint($"/swagger/{OpenApi.DocumentName}/swagger.json", "Pipeline API v1"));
+}
 app.UseAuthentication();
+app.UsePipelineRateLimits();
 app.UseAuthorization();
 
 app.MapHealthChecks("/health/live", Operations.HealthReport(_ => false)).AllowAnonymous();

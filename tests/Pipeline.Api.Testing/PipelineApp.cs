@@ -37,6 +37,12 @@ public sealed class PipelineApp(
         builder.UseSetting("Authentication:Schemes:Bearer:ValidAudiences:0", Tokens.Audience);
         builder.UseSetting("Authentication:Schemes:Bearer:SigningKeys:0:Issuer", Tokens.Issuer);
         builder.UseSetting("Authentication:Schemes:Bearer:SigningKeys:0:Value", Tokens.KeyBase64);
+        // Tests share one client address and burst on purpose; the rate limits get their own test.
+        foreach (var bucket in new[] { "Tenant", "Anonymous" })
+        {
+            builder.UseSetting($"RateLimiting:{bucket}:TokenLimit", "1000000");
+            builder.UseSetting($"RateLimiting:{bucket}:TokensPerPeriod", "1000000");
+        }
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Logging:LogLevel:Pipeline.Api", "Information");
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));

@@ -34,6 +34,10 @@ public sealed class TenantClient(HttpClient http)
     public Task<HttpResponseMessage> PatchAsync(string url, object? body, string? ifMatch = null) => SendAsync(HttpMethod.Patch, url, body, ifMatch);
     public Task<HttpResponseMessage> DeleteAsync(string url, string? ifMatch = null) => SendAsync(HttpMethod.Delete, url, null, ifMatch);
 
+    /// <summary>PUT for the endpoints that replace (an order), POST for the others.</summary>
+    public Task<HttpResponseMessage> PostOrPutAsync(string url, object? body) =>
+        SendAsync(url.EndsWith("/order", StringComparison.Ordinal) ? HttpMethod.Put : HttpMethod.Post, url, body);
+
     public static async Task<T> ReadAsync<T>(HttpResponseMessage response, HttpStatusCode expected = HttpStatusCode.OK)
     {
         var text = await response.Content.ReadAsStringAsync();

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Pipeline.Api.Data;
@@ -8,10 +9,14 @@ namespace Pipeline.Api.Automation;
 public sealed class AutomationOptions
 {
     /// <summary>How long an event id or an Idempotency-Key is remembered (repeats within it get the first answer).</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "3650.00:00:00",
+        ErrorMessage = "Automation:InboxRetention must be between 00:01:00 and 3650.00:00:00: exactly-once delivery depends on it.")]
     public TimeSpan InboxRetention { get; set; } = TimeSpan.FromDays(7);
 
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00", ErrorMessage = "Automation:PurgeInterval must be between 00:00:01 and 7.00:00:00.")]
     public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromHours(1);
 
+    [Range(1, 100_000, ErrorMessage = "Automation:PurgeBatchSize must be between 1 and 100000.")]
     public int PurgeBatchSize { get; set; } = 500;
 }
 

@@ -124,12 +124,15 @@ public sealed class IngestEventHandler(
 
     private async Task<EventOutcome> ApplyOnceAsync(IngestEventBody command, CancellationToken ct)
     {
-        var payload = Payload(command, json.Value.SerializerOptions);
-        var fingerprint = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(payload)));
+        var payload = CanonicalJson.Of(Payload(command));
+        var fingerprint = Fingerprint(payload);
         var stored = await db.QuerySingleOrDefaultAsync<InboxRow>(Sql.Find, new { caller.TenantId, command.EventId }, ct);
         if (stored is not null)
         {
-            AutomationPolicy.CheckSameEvent(command.EventId, stored.Fingerprint, fingerprint).ThrowIfBroken();
+            // Rows stored before the canonical form carry the fingerprint of the JSON as it was serialised then.
+            var same = stored.Fingerprint == fingerprint
+                       || stored.Fingerprint == Fingerprint(JsonSerializer.Serialize(Payload(command), json.Value.SerializerOptions));
+            AutomationPolicy.CheckSameEvent(command.EventId, same).ThrowIfBroken();
             return JsonSerializer.Deserialize<EventOutcome>(stored.Response, json.Value.SerializerOptions)! with { Replayed = true };
         }
 
@@ -175,14 +178,20 @@ public sealed class IngestEventHandler(
             Hundredths.ToPercent(opportunity.ProbabilityBp));
     }
 
-    /// <summary>The event as fingerprinted and kept: the same instant in another offset is the same event.</summary>
-    private static string Payload(IngestEventBody e, JsonSerializerOptions options) => JsonSerializer.Serialize(new
+    /// <summary>
+    /// The event as fingerprinted and kept, in canonical JSON (RFC 8785's member order and shortest numbers): the
+    /// same event re-serialised by its sender — members in another order, <c>100.0</c> for <c>100</c>, the same
+    /// instant in another offset — is the same event.
+    /// </summary>
+    private static object Payload(IngestEventBody e) => new
     {
         type = e.Type,
         opportunityId = e.OpportunityId,
         occurredAt = e.OccurredAt.ToUniversalTime(),
         data = e.Data,
-    }, options);
+    };
+
+    private static string Fingerprint(string payload) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(payload)));
 
     private sealed class InboxRow
     {

@@ -33,6 +33,9 @@ public sealed partial class IngestEventBatch(IMediator mediator, ISqlDialect dia
 
     public async Task<ListOf<BatchItemResult>> HandleAsync(EventBatch batch, CancellationToken ct)
     {
+        // The batch is read whole before anything applies: a malformed one is one 400 and changes nothing.
+        var hole = batch.Events.Select((e, i) => e is null ? i : -1).FirstOrDefault(i => i >= 0, -1);
+        if (hole >= 0) throw new BadRequestException($"events[{hole}]", $"events[{hole}] must be an event object, not null.");
         var results = new List<BatchItemResult>(batch.Events.Count);
         foreach (var delivered in batch.Events)
         {

@@ -14,7 +14,8 @@ public sealed partial class ExceptionProblems(
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        var problem = ToProblem(exception, dialect);
+        var body = httpContext.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()?.RequestType;
+        var problem = ToProblem(exception, dialect, body);
         if (problem is null) return false;
 
         logger.LogInformation("Request refused with {Status}: {Detail}", problem.Status, problem.Detail);
@@ -24,7 +25,10 @@ public sealed partial class ExceptionProblems(
     }
 
     /// <summary>The problem an exception answers with; null for the unexpected ones (a 500, logged as an error).</summary>
-    public static ProblemDetails? ToProblem(Exception exception, ISqlDialect dialect)
+    /// <param name="exception">What went wrong.</param>
+    /// <param name="dialect">Tells constraint violations of the engine apart.</param>
+    /// <param name="body">The type the endpoint reads its body into, to say what a JSON member should have been.</param>
+    public static ProblemDetails? ToProblem(Exception exception, ISqlDialect dialect, Type? body = null)
     {
         var problem = exception switch
         {
@@ -32,8 +36,9 @@ public sealed partial class ExceptionProblems(
             NotFoundException e => Make(StatusCodes.Status404NotFound, "Not found", e.Message),
             PreconditionFailedException e =>
                 Make(StatusCodes.Status412PreconditionFailed, "Precondition failed", e.Message, [("currentVersion", e.CurrentVersion)]),
-            BadRequestException e => Validation(e.Field, e.Message),
-            BadHttpRequestException { InnerException: JsonException json } => Validation(FieldOf(json), Describe(json)),
+            BadRequestException e => Validation((e.Field, e.Message), e.Message),
+            BadHttpRequestException { InnerException: JsonException json } => Validation(BadRequests.Explain(json, body)),
+            BadHttpRequestException { StatusCode: StatusCodes.Status400BadRequest } e => Validation(BadRequests.Explain(e)),
             BadHttpRequestException e => Make(e.StatusCode, e.StatusCode == 413 ? "Payload too large" : "Bad request", e.Message),
             ConcurrentUpdateException e => Make(StatusCodes.Status409Conflict, "Concurrent update",
                 e.Message + " It kept changing while this request was retried; read it again and retry.", type: "concurrent-update"),
@@ -57,12 +62,12 @@ public sealed partial class ExceptionProblems(
         return problem;
     }
 
-    private static ProblemDetails Validation(string field, string message) =>
-        new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
+    private static ProblemDetails Validation((string Field, string Message) error, string? detail = null) =>
+        new HttpValidationProblemDetails(new Dictionary<string, string[]> { [error.Field] = [error.Message] })
         {
             Status = StatusCodes.Status400BadRequest,
             Title = "One or more validation errors occurred.",
-            Detail = message,
+            Detail = detail ?? $"{error.Field}: {error.Message}",
         };
 
     private static ProblemDetails Make(
@@ -73,16 +78,6 @@ public sealed partial class ExceptionProblems(
         foreach (var (key, value) in extensions) problem.Extensions[key] = value;
         return problem;
     }
-
-    /// <summary>The JSON reader's message says what was wrong; the .NET type names in it mean nothing to a caller.</summary>
-    private static string Describe(JsonException json) =>
-        "The request body is not valid: " + TypeNames().Replace(json.Message, "");
-
-    private static string FieldOf(JsonException json) =>
-        json.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "body";
-
-    [GeneratedRegex(@"\s*(contained in|for|to) type '[^']*'|\s*Path: .*$| The JSON value could not be converted to [^.]*\.(?=.)")]
-    private static partial Regex TypeNames();
 
     private static string Title(string code) =>
         char.ToUpperInvariant(code[0]) + code[1..].Replace('-', ' ');

@@ -24,6 +24,7 @@ public static class Problems
         [StatusCodes.Status412PreconditionFailed] = "precondition-failed",
         [StatusCodes.Status413PayloadTooLarge] = "payload-too-large",
         [StatusCodes.Status415UnsupportedMediaType] = "unsupported-media-type",
+        [StatusCodes.Status429TooManyRequests] = "rate-limited",
         [StatusCodes.Status500InternalServerError] = "internal",
     };
 

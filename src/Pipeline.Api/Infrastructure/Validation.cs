@@ -32,3 +32,11 @@ public sealed class IdentifierAttribute()
 {
     public override bool IsValid(object? value) => value is not string s || Identifiers.IsValid(s);
 }
+
+/// <summary>A name people read: not blank, no control or invisible character (see <see cref="Names"/>).</summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
+public sealed class DisplayTextAttribute()
+    : ValidationAttribute("{0} must show something: not blank, with no control or invisible characters.")
+{
+    public override bool IsValid(object? value) => value is not string s || Names.IsValid(s);
+}

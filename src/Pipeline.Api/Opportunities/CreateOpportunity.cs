@@ -17,7 +17,7 @@ namespace Pipeline.Api.Opportunities;
 /// <param name="Probability">A probability set by hand; an automatic stage replaces it with its own (rule 3).</param>
 /// <param name="ExternalRef">The calling module's reference, unique per tenant (409 names the existing opportunity).</param>
 public sealed record CreateOpportunityBody(
-    [property: Required, StringLength(200, MinimumLength = 1)] string Name,
+    [property: Required, StringLength(200, MinimumLength = 1), DisplayText] string Name,
     long? TeamId = null,
     long? StageId = null,
     [property: Money] decimal ExpectedRevenue = 0m,
@@ -46,8 +46,7 @@ public sealed class CreateOpportunityHandler(OpportunityStore store, DbSession d
     public async ValueTask<OpportunityDto> Handle(CreateOpportunity command, CancellationToken ct)
     {
         var body = command.Body;
-        var name = body.Name.Trim();
-        if (name.Length == 0) throw new BadRequestException("name", "name must not be blank.");
+        var name = Names.Normalize(body.Name);
         var stages = await store.StagesAsync(ct);
         var stage = body.StageId is { } id
             ? StageStore.Named(stages, id)

@@ -7,7 +7,7 @@ using Pipeline.Api.Rules;
 namespace Pipeline.Api.Opportunities;
 
 /// <param name="Reason">Why the deal was lost (e.g. "Prix trop élevé").</param>
-public sealed record MarkLostBody([property: Required, StringLength(500, MinimumLength = 1)] string Reason);
+public sealed record MarkLostBody([property: Required, StringLength(500, MinimumLength = 1), DisplayText] string Reason);
 
 /// <summary>Rule 6: marks an open opportunity lost, in the closing stage with probability 0, its reason kept, archived.</summary>
 public sealed record MarkLost(
@@ -27,6 +27,6 @@ public sealed class MarkLostHandler(OpportunityStore store) : ICommandHandler<Ma
     {
         var opportunity = await store.LoadAsync(command.OpportunityId, command.ExpectedVersion, ct);
         var stages = await store.StagesAsync(ct);
-        return (await store.CloseAsync(opportunity, stages, Outcome.Lost, command.Body.Reason.Trim(), ct)).ToDto();
+        return (await store.CloseAsync(opportunity, stages, Outcome.Lost, Names.Normalize(command.Body.Reason), ct)).ToDto();
     }
 }

@@ -12,7 +12,7 @@ namespace Pipeline.Api.Opportunities;
 /// <param name="TeamId">New team, or null for none; its pipeline must contain the opportunity's current stage.</param>
 /// <param name="ExternalRef">The calling module's reference, unique per tenant.</param>
 public sealed record UpdateOpportunityBody(
-    [property: StringLength(200, MinimumLength = 1)] string? Name = null,
+    [property: StringLength(200, MinimumLength = 1), DisplayText] string? Name = null,
     [property: Money] decimal? ExpectedRevenue = null,
     Optional<long?> TeamId = default,
     [property: StringLength(100, MinimumLength = 1), Identifier] string? ExternalRef = null);
@@ -37,8 +37,7 @@ public sealed class UpdateOpportunityHandler(OpportunityStore store) : ICommandH
     {
         var opportunity = await store.LoadAsync(command.OpportunityId, command.ExpectedVersion, ct);
         var changes = command.Body;
-        var name = changes.Name?.Trim() ?? opportunity.Name;
-        if (name.Length == 0) throw new BadRequestException("name", "name must not be blank.");
+        var name = changes.Name is { } n ? Names.Normalize(n) : opportunity.Name;
         var teamId = changes.TeamId.Or(opportunity.TeamId);
         if (teamId != opportunity.TeamId)
         {

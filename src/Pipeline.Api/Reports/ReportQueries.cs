@@ -11,8 +11,12 @@ namespace Pipeline.Api.Reports;
 public sealed record ReportRange(DateTimeOffset? From, DateTimeOffset? To)
 {
     /// <summary>A range that ends before it starts is refused.</summary>
-    public static ReportRange Of(DateTimeOffset? from, DateTimeOffset? to) =>
-        from is null || to is null || from < to
+    /// <summary>The range a report was asked for; <paramref name="query"/> holds the texts, each of which needs its offset.</summary>
+    public static ReportRange Of(DateTimeOffset? from, DateTimeOffset? to, IQueryCollection query) =>
+        query["from"].Concat(query["to"]).FirstOrDefault(t => t is not null && !Json.HasOffset(t)) is { } naive
+            ? throw new BadRequestException(query["from"] == naive ? "from" : "to",
+                $"'{naive}' has no offset: send a date-time with its offset, e.g. 2026-11-29T09:30:00Z.")
+            : from is null || to is null || from < to
             ? new ReportRange(from, to)
             : throw new BadRequestException("from", "from must be before to.");
 

@@ -78,28 +78,31 @@ public static class ReportsApi
     /// <param name="from">Period start (included); default: the beginning.</param>
     /// <param name="to">Period end (excluded); default: none.</param>
     /// <param name="queries">Read side.</param>
+    /// <param name="request">The query, whose dates need their offset.</param>
     /// <param name="ct">Request aborted.</param>
     public static async Task<Ok<Forecast>> GetForecast(
-        long? teamId, DateTimeOffset? from, DateTimeOffset? to, ReportQueries queries, CancellationToken ct) =>
-        TypedResults.Ok(await queries.ForecastAsync(teamId, ReportRange.Of(from, to), ct));
+        long? teamId, DateTimeOffset? from, DateTimeOffset? to, ReportQueries queries, HttpRequest request, CancellationToken ct) =>
+        TypedResults.Ok(await queries.ForecastAsync(teamId, ReportRange.Of(from, to, request.Query), ct));
 
     /// <param name="teamId">One team; omitted for all.</param>
     /// <param name="from">Period start (included); default: the beginning.</param>
     /// <param name="to">Period end (excluded); default: none.</param>
     /// <param name="queries">Read side.</param>
+    /// <param name="request">The query, whose dates need their offset.</param>
     /// <param name="ct">Request aborted.</param>
     public static async Task<Ok<ListOf<StageDuration>>> GetStageDurations(
-        long? teamId, DateTimeOffset? from, DateTimeOffset? to, ReportQueries queries, CancellationToken ct) =>
-        TypedResults.Ok(await queries.StageDurationsAsync(teamId, ReportRange.Of(from, to), ct));
+        long? teamId, DateTimeOffset? from, DateTimeOffset? to, ReportQueries queries, HttpRequest request, CancellationToken ct) =>
+        TypedResults.Ok(await queries.StageDurationsAsync(teamId, ReportRange.Of(from, to, request.Query), ct));
 
     /// <param name="teamId">One team; omitted for all.</param>
     /// <param name="from">Creation period start (included); default: the beginning.</param>
     /// <param name="to">Creation period end (excluded); default: none.</param>
     /// <param name="queries">Read side.</param>
+    /// <param name="request">The query, whose dates need their offset.</param>
     /// <param name="ct">Request aborted.</param>
     public static async Task<Ok<Conversion>> GetConversion(
-        long? teamId, DateTimeOffset? from, DateTimeOffset? to, ReportQueries queries, CancellationToken ct) =>
-        TypedResults.Ok(await queries.ConversionAsync(teamId, ReportRange.Of(from, to), ct));
+        long? teamId, DateTimeOffset? from, DateTimeOffset? to, ReportQueries queries, HttpRequest request, CancellationToken ct) =>
+        TypedResults.Ok(await queries.ConversionAsync(teamId, ReportRange.Of(from, to, request.Query), ct));
 
     /// <param name="teamId">One team; omitted for all.</param>
     /// <param name="cursor">`nextCursor` of the previous page.</param>

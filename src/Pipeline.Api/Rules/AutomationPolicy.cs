@@ -77,9 +77,9 @@ public static class AutomationPolicy
             ? null
             : new RuleViolation("order-mismatch", "The order must list every automation rule exactly once.", ViolationKind.Unprocessable);
 
-    /// <summary>An event id names one event: a redelivery must carry the same payload (compared by fingerprint).</summary>
-    public static RuleViolation? CheckSameEvent(string eventId, string storedFingerprint, string fingerprint) =>
-        storedFingerprint == fingerprint
+    /// <summary>An event id names one event: a redelivery must carry the same payload.</summary>
+    public static RuleViolation? CheckSameEvent(string eventId, bool samePayload) =>
+        samePayload
             ? null
             : new RuleViolation("event-id-reused",
                 $"Event '{eventId}' was already received with another payload; an event id names one event.", ViolationKind.Unprocessable);

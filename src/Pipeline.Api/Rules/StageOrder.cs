@@ -8,15 +8,15 @@ public static class StageOrder
 {
     /// <summary>
     /// The sequence a new stage takes; every stage at or after it moves one step. By default just before the
-    /// closing stage; with a 1-based <paramref name="position"/> in the pipeline, before the stage now there.
+    /// closing stage; with a 1-based <paramref name="position"/> in the pipeline, before the stage now there. The
+    /// closing stage stays the last column: a position at or past it lands just before it.
     /// </summary>
     public static int InsertionSequence(IReadOnlyList<StageFacts> tenantStages, long? teamId, int? position)
     {
-        var pipeline = Pipelines.Of(tenantStages, teamId);
+        var open = Pipelines.Of(tenantStages, teamId).TakeWhile(s => !s.IsClosing).ToList();
+        var closing = Pipelines.Of(tenantStages, teamId).FirstOrDefault(s => s.IsClosing);
         var after = tenantStages.Count == 0 ? 1 : tenantStages.Max(s => s.Sequence) + 1;
-        if (position is { } p)
-            return p <= pipeline.Count ? pipeline[p - 1].Sequence : after;
-        return pipeline.FirstOrDefault(s => s.IsClosing)?.Sequence ?? after;
+        return position is { } p && p <= open.Count ? open[p - 1].Sequence : closing?.Sequence ?? after;
     }
 
     /// <summary>Reorder takes the full list of one pipeline: every one of its stages, each once, and no other.</summary>
@@ -26,7 +26,12 @@ public static class StageOrder
         var duplicates = requested.GroupBy(id => id).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         var missing = expected.Except(requested).ToList();
         var unknown = requested.Distinct().Except(expected).ToList();
-        if (duplicates.Count + missing.Count + unknown.Count == 0) return null;
+        if (duplicates.Count + missing.Count + unknown.Count == 0)
+            return pipeline.FirstOrDefault(s => s.IsClosing) is { } closing && requested[^1] != closing.Id
+                ? new RuleViolation("closing-stage-last",
+                    $"'{closing.Name}' is the closing stage: it is always the last column, so the order must end with {closing.Id}.",
+                    ViolationKind.Unprocessable)
+                : null;
         return new RuleViolation(
             "order-mismatch",
             "The order must list every stage of the pipeline exactly once."

@@ -17,7 +17,7 @@ namespace Pipeline.Api.Stages;
 /// <param name="RottingDays">Days after which an opportunity in the stage is stale; 0 (default) turns it off.</param>
 /// <param name="Position">1-based place in the team's pipeline; by default just before the closing stage.</param>
 public sealed record CreateStageBody(
-    [property: Required, StringLength(StageNames.MaxLength, MinimumLength = 1)] string Name,
+    [property: Required, StringLength(StageNames.MaxLength, MinimumLength = 1), DisplayText] string Name,
     long? TeamId = null,
     bool Folded = false,
     [property: Percentage] decimal Probability = 0m,
@@ -45,7 +45,7 @@ public sealed class CreateStageHandler(StageStore store, StageAuditLog audit, Db
     {
         var body = command.Body;
         var all = (await store.AllAsync(ct)).Select(s => s.Facts).ToList();
-        var name = StageNames.Normalize(body.Name);
+        var name = Names.Normalize(body.Name);
         StageNames.CheckUnique(name, body.TeamId, null, all).ThrowIfBroken();
 
         var sequence = StageOrder.InsertionSequence(all, body.TeamId, body.Position);

@@ -14,7 +14,7 @@ namespace Pipeline.Api.Stages;
 /// <param name="Probability">The stage's probability of success, 0.00–100.00.</param>
 /// <param name="RottingDays">Days after which an opportunity in the stage is stale; 0 turns it off.</param>
 public sealed record EditStageBody(
-    [property: StringLength(StageNames.MaxLength, MinimumLength = 1)] string? Name = null,
+    [property: StringLength(StageNames.MaxLength, MinimumLength = 1), DisplayText] string? Name = null,
     Optional<long?> TeamId = default,
     bool? Folded = null,
     bool? AutoProbability = null,
@@ -46,8 +46,7 @@ public sealed class EditStageHandler(StageStore store) : ICommandHandler<EditSta
     {
         var (stage, all) = await store.LoadAsync(command.StageId, command.ExpectedVersion, ct);
         var body = command.Body;
-        var name = body.Name is { } n ? StageNames.Normalize(n) : stage.Name;
-        if (name.Length == 0) throw new BadRequestException("name", "name must not be blank.");
+        var name = body.Name is { } n ? Names.Normalize(n) : stage.Name;
         var teamId = body.TeamId.Or(stage.TeamId);
         if (teamId != stage.TeamId)
         {

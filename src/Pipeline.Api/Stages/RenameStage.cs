@@ -7,7 +7,7 @@ using Pipeline.Api.Rules;
 namespace Pipeline.Api.Stages;
 
 /// <param name="Name">New name: trimmed, 1–100 characters, unique (ignoring case) in every pipeline the stage appears in.</param>
-public sealed record RenameStageBody([property: Required, StringLength(StageNames.MaxLength, MinimumLength = 1)] string Name);
+public sealed record RenameStageBody([property: Required, StringLength(StageNames.MaxLength, MinimumLength = 1), DisplayText] string Name);
 
 /// <summary>Renames a column (rule 9); history keeps the names as they were.</summary>
 public sealed record RenameStage(
@@ -25,8 +25,7 @@ public sealed class RenameStageHandler(StageStore store) : ICommandHandler<Renam
     public async ValueTask<StageDto> Handle(RenameStage command, CancellationToken ct)
     {
         var (stage, all) = await store.LoadAsync(command.StageId, command.ExpectedVersion, ct);
-        var name = StageNames.Normalize(command.Body.Name);
-        if (name.Length == 0) throw new BadRequestException("name", "name must not be blank.");
+        var name = Names.Normalize(command.Body.Name);
         if (name == stage.Name) return stage.ToDto();
         StageNames.CheckUnique(name, stage.TeamId, stage.Id, all.Select(s => s.Facts)).ThrowIfBroken();
 

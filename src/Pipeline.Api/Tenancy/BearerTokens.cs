@@ -61,7 +61,8 @@ public static class BearerTokens
     public sealed class AuthenticationOptions
     {
         /// <summary>How far token lifetimes may disagree with this server's clock (the framework's 5 minutes is generous).</summary>
-        [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+        [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00", "00:05:00",
+            ErrorMessage = "Authentication:ClockSkew must be between 00:00:00 and 00:05:00.")]
         public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
     }
 

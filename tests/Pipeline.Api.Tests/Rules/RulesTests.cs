@@ -203,7 +203,8 @@ public sealed class StageOrderTests
     public void AtAPosition_ItTakesTheSequenceOfTheStageThere_OrGoesLast()
     {
         Assert.That(StageOrder.InsertionSequence(Stage.Defaults, null, 2), Is.EqualTo(2));
-        Assert.That(StageOrder.InsertionSequence(Stage.Defaults, null, 99), Is.EqualTo(6));
+        Assert.That(StageOrder.InsertionSequence(Stage.Defaults, null, 99), Is.EqualTo(5), "never after the closing stage");
+        Assert.That(StageOrder.InsertionSequence(Stage.Defaults, null, 5), Is.EqualTo(5), "the closing stage's place is just before it");
         StageFacts[] withTeam = [.. Stage.Defaults, Stage.Make(6, team: 1, sequence: 3)];
         Assert.That(StageOrder.InsertionSequence(withTeam, 2, 3), Is.EqualTo(3));
     }
@@ -224,6 +225,9 @@ public sealed class StageOrderTests
     {
         StageFacts[] pipeline = [Stage.Make(1), Stage.Make(2)];
         Assert.That(StageOrder.CheckOrder(pipeline, [2, 1]), Is.Null);
+        StageFacts[] withClosing = [Stage.Make(1), Stage.Make(5, closing: true)];
+        Assert.That(StageOrder.CheckOrder(withClosing, [5, 1])?.Code, Is.EqualTo("closing-stage-last"));
+        Assert.That(StageOrder.CheckOrder(withClosing, [1, 5]), Is.Null);
         foreach (long[] order in new[] { new long[] { 1 }, [1, 2, 3], [1, 1, 2], [1, 1] })
         {
             Assert.That(StageOrder.CheckOrder(pipeline, order)?.Code, Is.EqualTo("order-mismatch"), string.Join(",", order));
@@ -244,7 +248,10 @@ public sealed class StageNamesAndTeamTests
         Assert.That(StageNames.CheckUnique("métré", 2, null, stages), Is.Null);
         Assert.That(StageNames.CheckUnique("métré", null, null, stages), Is.Not.Null, "a shared stage appears in team 1's pipeline too");
         Assert.That(StageNames.CheckUnique("Devis", null, 4, stages), Is.Null, "a stage does not clash with itself");
-        Assert.That(StageNames.Normalize("  Devis \t"), Is.EqualTo("Devis"));
+        Assert.That(Names.Normalize("  Devis \t"), Is.EqualTo("Devis"));
+        Assert.That(Names.Normalize("E\u0301tape"), Is.EqualTo("Étape"), "stored in NFC");
+        Assert.That(StageNames.CheckUnique("e\u0301tape", null, null, [Stage.Make(9, "ÉTAPE")])?.Code, Is.EqualTo("duplicate-stage-name"));
+        Assert.That(new[] { "\u200b", " ", "Devis\u200b", "Devis\u0000" }.Select(Names.IsValid), Has.All.False);
     }
 
     [Test]
