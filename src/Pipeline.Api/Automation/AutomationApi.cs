@@ -43,7 +43,8 @@ public static class AutomationApi
     /// <param name="response">Carries the ETag.</param>
     /// <param name="ct">Request aborted.</param>
     public static async Task<Created<AutomationRuleDto>> CreateAutomationRule(
-        AutomationRuleBody body, [FromHeader(Name = IIdempotentCreate.Header), StringLength(IIdempotentCreate.MaxLength), Identifier] string? idempotencyKey,
+        AutomationRuleBody body,
+        [FromHeader(Name = IIdempotentCreate.Header), StringLength(IIdempotentCreate.MaxLength), Identifier] string? idempotencyKey,
         IMediator mediator, HttpResponse response, CancellationToken ct)
     {
         var rule = await mediator.Send(new CreateAutomationRule(body, idempotencyKey), ct);

@@ -22,6 +22,9 @@ public interface ISqlDialect
     /// </summary>
     string? LockStagesShared { get; }
 
+    /// <summary>A subquery of the ids in a JSON array parameter (<c>[1,2,3]</c>): set-based, one statement for any number.</summary>
+    string IdsIn(string jsonParameter);
+
     DbConnection CreateConnection();
 
     /// <summary>Creates or upgrades the schema with this engine's migration scripts, one process at a time.</summary>

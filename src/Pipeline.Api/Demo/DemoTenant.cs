@@ -79,7 +79,8 @@ public sealed class DemoTenant(IServiceScopeFactory scopes, TenantProvisioner pr
             async Task Event(string type, int day)
             {
                 travel.Travel(start.AddDays(day));
-                await SendAsync(new IngestEvent(new IngestEventBody($"demo-{i + 1:00}-{type}", type, opportunity.Id, start.AddDays(day))), ct);
+                var body = new IngestEventBody($"demo-{i + 1:00}-{type}", type, opportunity.Id, start.AddDays(day));
+                await SendAsync(new IngestEvent(body), ct);
             }
 
             if (deal.Fate == Fate.Nouveau) continue;
@@ -89,7 +90,8 @@ public sealed class DemoTenant(IServiceScopeFactory scopes, TenantProvisioner pr
             if (deal.Fate == Fate.Visite) continue;
             await Event("technical_visit.completed", 5);
             await Event("quote.issued", 8);
-            if (i % 5 == 0) await SendAsync(new SetOpportunityProbability(opportunity.Id, null, new SetOpportunityProbabilityBody(65m)), ct);
+            if (i % 5 == 0)
+                await SendAsync(new SetOpportunityProbability(opportunity.Id, null, new SetOpportunityProbabilityBody(65m)), ct);
             travel.Travel(start.AddDays(15));
             if (deal.Fate == Fate.Won) await SendAsync(new MarkWon(opportunity.Id, null), ct);
             if (deal.Fate == Fate.Lost) await SendAsync(new MarkLost(opportunity.Id, null, new MarkLostBody(deal.LostReason!)), ct);

@@ -45,10 +45,12 @@ public static partial class BadRequests
         if (type == typeof(long) || type == typeof(int) || type == typeof(short)) return "an integer";
         if (type == typeof(DateTimeOffset)) return "a date-time with its offset, e.g. 2026-11-29T09:30:00Z";
         if (type == typeof(JsonElement)) return "a JSON object";
-        if (type.IsEnum) return "one of " + string.Join(", ", Enum.GetNames(type).Select(n => $"\"{JsonNamingPolicy.SnakeCaseLower.ConvertName(n)}\""));
+        if (type.IsEnum) return "one of " + string.Join(", ", Enum.GetNames(type).Select(EnumWord));
         if (ElementType(type) is { } element) return $"an array of {Plural(Expected(element))}";
         return "a JSON object";
     }
+
+    private static string EnumWord(string name) => $"\"{JsonNamingPolicy.SnakeCaseLower.ConvertName(name)}\"";
 
     private static string ExpectedOf(string clrType) =>
         clrType.Contains("long", StringComparison.Ordinal) || clrType.Contains("int", StringComparison.OrdinalIgnoreCase) ? "an integer"
@@ -77,13 +79,15 @@ public static partial class BadRequests
             type = Nullable.GetUnderlyingType(type) ?? type;
             type = segment.StartsWith('[')
                 ? ElementType(type)
-                : type.GetProperties().FirstOrDefault(p => string.Equals(p.Name, segment, StringComparison.OrdinalIgnoreCase))?.PropertyType;
+                : type.GetProperties().FirstOrDefault(p => p.Name.Equals(segment, StringComparison.OrdinalIgnoreCase))?.PropertyType;
         }
         return type;
     }
 
     private static List<string> Segments(string? path) =>
-        string.IsNullOrEmpty(path) ? [] : PathSegment().Matches(path).Select(m => m.Value.TrimStart('.')).Where(s => s is not "$" and not "").ToList();
+        string.IsNullOrEmpty(path)
+            ? []
+            : PathSegment().Matches(path).Select(m => m.Value.TrimStart('.')).Where(s => s is not "$" and not "").ToList();
 
     /// <summary>The member's path: the reader's path ends at it already, or at the object that should have held it.</summary>
     private static List<string> Child(List<string> path, string member) =>

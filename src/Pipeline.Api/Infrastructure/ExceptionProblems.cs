@@ -73,7 +73,10 @@ public sealed partial class ExceptionProblems(
     private static ProblemDetails Make(
         int status, string title, string detail, (string Key, object? Value)[]? extensions = null, string? type = null)
     {
-        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail, Type = type is null ? null : Problems.Type(type) };
+        var problem = new ProblemDetails
+        {
+            Status = status, Title = title, Detail = detail, Type = type is null ? null : Problems.Type(type),
+        };
         extensions ??= [];
         foreach (var (key, value) in extensions) problem.Extensions[key] = value;
         return problem;

@@ -31,7 +31,8 @@ public interface IIdempotentCreate : IReplaySafe
 /// status and body); the same key with another request is 422; a new key stores the answer with the change.
 /// Two requests racing with one key: the loser hits the key's unique index, its unit runs again and finds the answer.
 /// </summary>
-public sealed class IdempotencyBehavior<TMessage, TResponse>(DbSession db, IServiceProvider services, IOptions<JsonOptions> json, TimeProvider clock)
+public sealed class IdempotencyBehavior<TMessage, TResponse>(
+    DbSession db, IServiceProvider services, IOptions<JsonOptions> json, TimeProvider clock)
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : ICommand<TResponse>
 {
@@ -42,7 +43,8 @@ public sealed class IdempotencyBehavior<TMessage, TResponse>(DbSession db, IServ
         var options = json.Value.SerializerOptions;
         var tenant = services.GetRequiredService<Caller>().TenantId;
         var command = typeof(TMessage).Name;
-        var fingerprint = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(command + "\n" + JsonSerializer.Serialize(message, options))));
+        var request = command + "\n" + JsonSerializer.Serialize(message, options);
+        var fingerprint = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(request)));
         var stored = await db.QuerySingleOrDefaultAsync<Stored>(Sql.Find, new { TenantId = tenant, Key = key }, ct);
         if (stored is not null)
         {

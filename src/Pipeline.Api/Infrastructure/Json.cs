@@ -26,10 +26,12 @@ public static partial class Json
     private sealed class InstantConverter : JsonConverter<DateTimeOffset>
     {
         public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            reader.GetString() is { } text && HasOffset(text) && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            reader.GetString() is { } text && HasOffset(text)
+            && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var value)
                 ? value
                 : throw new JsonException("A date-time needs its offset.");
 
-        public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+        public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(value);
     }
 }

@@ -5,7 +5,7 @@ namespace Pipeline.Api.Infrastructure;
 /// <summary>Every problem's <c>type</c> is this base plus a stable code; clients switch on it.</summary>
 public static class Problems
 {
-    public const string TypeBase = "https://docs.openfire.fr/pipeline/problems/";
+    public const string TypeBase = Rules.RuleViolation.TypeBase;
 
     public static string Type(string code) => TypeBase + code;
 

@@ -100,10 +100,12 @@ public static class RateLimits
         var remaining = context.RequestServices.GetRequiredService<PartitionedRateLimiter<HttpContext>>().GetStatistics(context)
             ?.CurrentAvailablePermits ?? bucket.TokenLimit;
         var periods = (int)Math.Ceiling((double)(bucket.TokenLimit - remaining) / bucket.TokensPerPeriod);
-        var full = (long)Math.Ceiling(bucket.ReplenishmentPeriod.TotalSeconds * Math.Ceiling((double)bucket.TokenLimit / bucket.TokensPerPeriod));
+        var periodsToFill = Math.Ceiling((double)bucket.TokenLimit / bucket.TokensPerPeriod);
+        var full = (long)Math.Ceiling(bucket.ReplenishmentPeriod.TotalSeconds * periodsToFill);
         var reset = (long)Math.Ceiling(bucket.ReplenishmentPeriod.TotalSeconds * periods);
-        context.Response.Headers["RateLimit-Policy"] = string.Create(CultureInfo.InvariantCulture, $"\"{policy}\";q={bucket.TokenLimit};w={full}");
-        context.Response.Headers["RateLimit"] = string.Create(CultureInfo.InvariantCulture, $"\"{policy}\";r={Math.Max(remaining, 0)};t={reset}");
+        var headers = context.Response.Headers;
+        headers["RateLimit-Policy"] = string.Create(CultureInfo.InvariantCulture, $"\"{policy}\";q={bucket.TokenLimit};w={full}");
+        headers["RateLimit"] = string.Create(CultureInfo.InvariantCulture, $"\"{policy}\";r={Math.Max(remaining, 0)};t={reset}");
         return Task.CompletedTask;
     }
 

@@ -32,6 +32,7 @@ public static class OpportunitiesApi
         var write = opportunities.MapGroup("/").RequireAuthorization(Scopes.Write);
         write.MapPost("/", CreateOpportunity).Describe<CreateOpportunity>();
         write.MapPatch("/{id:long}", UpdateOpportunity).Describe<UpdateOpportunity>();
+        write.MapPost("/bulk-move", BulkMoveOpportunities).Describe<BulkMoveOpportunities>();
         write.MapPost("/{id:long}/move", MoveOpportunity).Describe<MoveOpportunity>();
         write.MapPut("/{id:long}/probability", SetOpportunityProbability).Describe<SetOpportunityProbability>();
         write.MapPost("/{id:long}/won", MarkWon).Describe<MarkWon>();
@@ -68,7 +69,8 @@ public static class OpportunitiesApi
     /// <param name="response">Carries the ETag.</param>
     /// <param name="ct">Request aborted.</param>
     public static async Task<Created<OpportunityDto>> CreateOpportunity(
-        CreateOpportunityBody body, [FromHeader(Name = IIdempotentCreate.Header), StringLength(IIdempotentCreate.MaxLength), Identifier] string? idempotencyKey,
+        CreateOpportunityBody body,
+        [FromHeader(Name = IIdempotentCreate.Header), StringLength(IIdempotentCreate.MaxLength), Identifier] string? idempotencyKey,
         IMediator mediator, HttpResponse response, CancellationToken ct)
     {
         var opportunity = await mediator.Send(new CreateOpportunity(body, idempotencyKey), ct);
@@ -78,6 +80,16 @@ public static class OpportunitiesApi
     public static async Task<Ok<OpportunityDto>> UpdateOpportunity(
         long id, UpdateOpportunityBody body, IMediator mediator, HttpContext http, CancellationToken ct) =>
         http.Response.Versioned(await mediator.Send(new UpdateOpportunity(id, ETags.ExpectedVersion(http.Request), body), ct));
+
+    /// <param name="body">The opportunities and their stage.</param>
+    /// <param name="idempotencyKey">A unique key per intended bulk move: a retry with the same key gets the first answer.</param>
+    /// <param name="mediator">Sends the command.</param>
+    /// <param name="ct">Request aborted.</param>
+    public static async Task<Ok<BulkMoveOutcome>> BulkMoveOpportunities(
+        BulkMoveBody body,
+        [FromHeader(Name = IIdempotentCreate.Header), StringLength(IIdempotentCreate.MaxLength), Identifier] string? idempotencyKey,
+        IMediator mediator, CancellationToken ct) =>
+        TypedResults.Ok(await mediator.Send(new BulkMoveOpportunities(body, idempotencyKey), ct));
 
     public static async Task<Ok<OpportunityDto>> MoveOpportunity(
         long id, MoveOpportunityBody body, IMediator mediator, HttpContext http, CancellationToken ct) =>

@@ -43,6 +43,16 @@ public static class Closing
         _ => null,
     };
 
+    /// <summary>A lost deal keeps why it was lost; a reason with any other outcome would be lost itself.</summary>
+    public static RuleViolation? CheckLostReason(Outcome? outcome, string? reason) => (outcome, reason) switch
+    {
+        (Outcome.Lost, null) => new RuleViolation(
+            "lost-reason-required", "Marking opportunities lost needs a lostReason.", ViolationKind.Unprocessable),
+        (not Outcome.Lost, not null) => new RuleViolation(
+            "lost-reason-not-allowed", "A lostReason only goes with the outcome lost.", ViolationKind.Unprocessable),
+        _ => null,
+    };
+
     /// <summary>A new opportunity starts open: it cannot be created in the closing stage.</summary>
     public static RuleViolation? CheckStartsOpen(StageFacts stage) =>
         stage.IsClosing

@@ -5,9 +5,11 @@ public static class ProbabilityPolicy
 {
     /// <summary>Rule 3: entering an auto stage takes the stage's probability (even over a manual one); otherwise nothing changes.</summary>
     public static ProbabilityState OnEnter(ProbabilityState current, StageFacts stage) =>
-        stage is { AutoProbability: true, Probability: { } p, IsClosing: false }
-            ? new ProbabilityState(p, ProbabilitySource.Stage)
-            : current;
+        SetOnEntering(stage) is { } p ? new ProbabilityState(p, ProbabilitySource.Stage) : current;
+
+    /// <summary>The probability entering this stage gives (source <c>stage</c>), or null when entering keeps it.</summary>
+    public static decimal? SetOnEntering(StageFacts stage) =>
+        stage is { AutoProbability: true, Probability: { } p, IsClosing: false } ? p : null;
 
     /// <summary>
     /// A new opportunity: a requested probability is manual, otherwise it starts from the stage's (0 if none);

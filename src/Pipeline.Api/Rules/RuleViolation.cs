@@ -8,7 +8,13 @@ public sealed record RuleViolation(
     string Code,
     string Message,
     ViolationKind Kind,
-    IReadOnlyDictionary<string, object?>? Data = null);
+    IReadOnlyDictionary<string, object?>? Data = null)
+{
+    /// <summary>Problem types are this base plus the code; clients switch on them.</summary>
+    public const string TypeBase = "https://docs.openfire.fr/pipeline/problems/";
+
+    public string Type => TypeBase + Code;
+}
 
 public sealed class RuleViolationException(RuleViolation violation) : Exception(violation.Message)
 {

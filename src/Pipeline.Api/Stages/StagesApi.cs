@@ -76,7 +76,8 @@ public static class StagesApi
     /// <param name="response">Carries the ETag.</param>
     /// <param name="ct">Request aborted.</param>
     public static async Task<Created<StageDto>> CreateStage(
-        CreateStageBody body, [FromHeader(Name = IIdempotentCreate.Header), StringLength(IIdempotentCreate.MaxLength), Identifier] string? idempotencyKey,
+        CreateStageBody body,
+        [FromHeader(Name = IIdempotentCreate.Header), StringLength(IIdempotentCreate.MaxLength), Identifier] string? idempotencyKey,
         IMediator mediator, HttpResponse response, CancellationToken ct)
     {
         var stage = await mediator.Send(new CreateStage(body, idempotencyKey), ct);

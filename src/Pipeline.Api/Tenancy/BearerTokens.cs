@@ -25,7 +25,8 @@ public static class BearerTokens
         // The options are rebuilt when configuration reloads: a key added by user-jwts, a key an operator rotates.
         builder.Services.AddSingleton<IOptionsChangeTokenSource<JwtBearerOptions>>(
             new ConfigurationChangeTokenSource<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, builder.Configuration));
-        builder.Services.AddOptions<AuthenticationOptions>().BindConfiguration("Authentication").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<AuthenticationOptions>()
+            .BindConfiguration("Authentication").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IPostConfigureOptions<JwtBearerOptions>, ClockSkew>();
     }
 

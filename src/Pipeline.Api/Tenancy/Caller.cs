@@ -13,7 +13,8 @@ public sealed record Caller(string TenantId, string Actor)
 
     /// <summary>Exactly one <c>tenant_id</c>, a plain string identifier (an array or object claim names no tenant).</summary>
     public static bool HasValidTenant(ClaimsPrincipal user) =>
-        user.FindAll(TenantClaim).ToList() is [{ ValueType: ClaimValueTypes.String, Value: { Length: > 0 and <= MaxTenantIdLength } tenant }]
+        user.FindAll(TenantClaim).ToList()
+            is [{ ValueType: ClaimValueTypes.String, Value: { Length: > 0 and <= MaxTenantIdLength } tenant }]
         && Rules.Identifiers.IsValid(tenant);
 
     public static Caller From(ClaimsPrincipal user)

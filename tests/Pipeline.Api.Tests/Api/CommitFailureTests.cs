@@ -121,6 +121,7 @@ public sealed class CommitFailureTests(DatabaseProvider provider)
         public DbConnection CreateConnection() => inner.CreateConnection();
         public void Migrate() => inner.Migrate();
         public object? Bind(object? parameters) => inner.Bind(parameters);
+        public string IdsIn(string jsonParameter) => inner.IdsIn(jsonParameter);
         public bool IsTransient(DbException exception) => inner.IsTransient(exception);
         public bool IsForeignKeyViolation(DbException exception) => inner.IsForeignKeyViolation(exception);
         public bool IsUniqueViolation(DbException exception) => inner.IsUniqueViolation(exception);

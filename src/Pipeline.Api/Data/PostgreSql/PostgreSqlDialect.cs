@@ -38,6 +38,8 @@ public sealed class PostgreSqlDialect : ISqlDialect, IDisposable
     /// <summary>FOR SHARE: movers hold it side by side; the stage configuration's UPDATE of the row waits for them all.</summary>
     public string? LockStagesShared => "SELECT 1 FROM Tenants WHERE Id = @TenantId FOR SHARE";
 
+    public string IdsIn(string jsonParameter) => $"SELECT CAST(jsonb_array_elements_text(CAST({jsonParameter} AS jsonb)) AS BIGINT)";
+
     public DbConnection CreateConnection() => _dataSource.CreateConnection();
 
     /// <summary>

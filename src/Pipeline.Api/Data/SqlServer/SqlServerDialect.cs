@@ -19,6 +19,8 @@ public sealed class SqlServerDialect(string connectionString) : ISqlDialect
     /// <summary>HOLDLOCK keeps the shared lock to the end of the transaction, also under READ_COMMITTED_SNAPSHOT.</summary>
     public string? LockStagesShared => "SELECT 1 FROM Tenants WITH (HOLDLOCK, ROWLOCK) WHERE Id = @TenantId";
 
+    public string IdsIn(string jsonParameter) => $"SELECT CAST([value] AS BIGINT) FROM OPENJSON({jsonParameter})";
+
     public DbConnection CreateConnection() => new SqlConnection(connectionString);
 
     /// <summary>

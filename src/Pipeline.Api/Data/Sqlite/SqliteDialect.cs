@@ -28,6 +28,8 @@ public sealed class SqliteDialect : ISqlDialect
     /// <summary>BEGIN IMMEDIATE already makes every write transaction the only one.</summary>
     public string? LockStagesShared => null;
 
+    public string IdsIn(string jsonParameter) => $"SELECT value FROM json_each({jsonParameter})";
+
     public DbConnection CreateConnection() => new SqliteConnection(_connectionString);
 
     /// <summary>
