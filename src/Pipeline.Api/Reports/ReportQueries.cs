@@ -10,8 +10,10 @@ namespace Pipeline.Api.Reports;
 /// <param name="To">End, excluded (absent: no end).</param>
 public sealed record ReportRange(DateTimeOffset? From, DateTimeOffset? To)
 {
-    /// <summary>A range that ends before it starts is refused.</summary>
-    /// <summary>The range a report was asked for; <paramref name="query"/> holds the texts, each of which needs its offset.</summary>
+    /// <summary>
+    /// The range a report was asked for; <paramref name="query"/> holds the texts, each of which needs its offset.
+    /// A range that ends before it starts is refused.
+    /// </summary>
     public static ReportRange Of(DateTimeOffset? from, DateTimeOffset? to, IQueryCollection query) =>
         query["from"].Concat(query["to"]).FirstOrDefault(t => t is not null && !Json.HasOffset(t)) is { } naive
             ? throw new BadRequestException(query["from"] == naive ? "from" : "to",
@@ -88,6 +90,32 @@ public sealed record StaleOpportunity(
     long Id, string Name, long? TeamId, long StageId, string StageName, DateTimeOffset StageChangedAt, int RottingDays,
     decimal ExpectedRevenue, decimal Probability);
 
+/// <summary>How a stage's configured probability compares with what its deals really did.</summary>
+/// <param name="StageId">The stage.</param>
+/// <param name="StageName">Its name (its last name, when since deleted).</param>
+/// <param name="Deleted">The stage has since been deleted.</param>
+/// <param name="ConfiguredProbability">The probability the stage gives today; null when deleted.</param>
+/// <param name="AutoProbability">Whether entering the stage sets it.</param>
+/// <param name="Reached">Deals closed in the period that were in this stage before closing, each counted once.</param>
+/// <param name="Won">Of those, won (the last outcome counts for a reopened deal).</param>
+/// <param name="Lost">Of those, lost.</param>
+/// <param name="ObservedWinRate">won / reached, in percent; null without deals.</param>
+/// <param name="Lower95">Wilson score interval at 95 %, lower bound, in percent.</param>
+/// <param name="Upper95">Its upper bound.</param>
+/// <param name="SuggestedProbability">
+/// The observed rate to a whole percent once reached ≥ minSample; apply it with SetProbability.
+/// </param>
+public sealed record CalibrationStage(
+    long StageId, string StageName, bool Deleted, decimal? ConfiguredProbability, bool AutoProbability, long Reached, long Won, long Lost,
+    decimal? ObservedWinRate, decimal? Lower95, decimal? Upper95, decimal? SuggestedProbability);
+
+/// <summary>Every open stage of the pipeline, in order (then stages since deleted), calibrated from closed deals.</summary>
+/// <param name="Items">The stages.</param>
+/// <param name="MinSample">How many closed deals a stage needs before a probability is suggested.</param>
+/// <param name="From">Period start (deals closed at or after it); null for the beginning.</param>
+/// <param name="To">Period end (deals closed before it); null for none.</param>
+public sealed record CalibrationReport(IReadOnlyList<CalibrationStage> Items, int MinSample, DateTimeOffset? From, DateTimeOffset? To);
+
 /// <summary>The reports managers use, computed in the database with exact integer sums.</summary>
 public sealed class ReportQueries(Reads reads, BoardQueries board, Caller caller)
 {
@@ -132,6 +160,33 @@ public sealed class ReportQueries(Reads reads, BoardQueries board, Caller caller
         return new Conversion(teamId, range, stages, created.Reached, created.Won, created.Lost, Rate(created.Won, created.Reached));
     }
 
+    /// <summary>Three statements whatever the history's size: the pipeline, the counts per stage, the last names.</summary>
+    public async Task<CalibrationReport> CalibrationAsync(long? teamId, ReportRange range, int? minSample, CancellationToken ct)
+    {
+        var sample = minSample switch
+        {
+            null => Calibration.DefaultMinSample,
+            < 1 or > Calibration.MaxMinSample =>
+                throw new BadRequestException("minSample", $"minSample must be between 1 and {Calibration.MaxMinSample}."),
+            { } n => n,
+        };
+        var parameters = new { caller.TenantId, TeamId = teamId, From = range.FromMs, To = range.ToMs };
+        var rows = (await reads.QueryAsync<ConversionRow>(Sql.Calibration, parameters, ct)).ToDictionary(r => r.StageId);
+        // The closing stage is where every counted deal ends: it calibrates nothing.
+        var names = await NamesAsync(teamId, ct);
+        var open = names.Current.Where(s => !s.IsClosing).ToList();
+        var deleted = rows.Keys.Where(id => names[id].Deleted).Order();
+        var items = open.Select(s => s.Id).Concat(deleted).Select(id =>
+        {
+            var row = rows.GetValueOrDefault(id) ?? new ConversionRow { StageId = id };
+            var stage = open.FirstOrDefault(s => s.Id == id);
+            var estimate = Calibration.Of(row.Won, row.Reached, sample);
+            return new CalibrationStage(id, names[id].Name, stage is null, stage?.Probability, stage?.AutoProbability ?? false,
+                row.Reached, row.Won, row.Lost, estimate.ObservedWinRate, estimate.Lower95, estimate.Upper95, estimate.Suggested);
+        }).ToList();
+        return new CalibrationReport(items, sample, range.From, range.To);
+    }
+
     public async Task<Page<StaleOpportunity>> StaleAsync(long? teamId, string? cursor, int? limit, CancellationToken ct)
     {
         var size = Paging.Limit(limit);
@@ -154,6 +209,8 @@ public sealed class ReportQueries(Reads reads, BoardQueries board, Caller caller
 
     private sealed class StageNames(IReadOnlyList<Stages.StageRow> current, IReadOnlyList<(long StageId, string Name)> recorded)
     {
+        public IReadOnlyList<Stages.StageRow> Current => current;
+
         public (string Name, bool Deleted) this[long id] =>
             current.FirstOrDefault(s => s.Id == id) is { } stage
                 ? (stage.Name, false)
@@ -255,6 +312,18 @@ public sealed class ReportQueries(Reads reads, BoardQueries board, Caller caller
                    CAST(COALESCE(SUM(CASE WHEN Outcome = 'lost' THEN 1 ELSE 0 END), 0) AS BIGINT) AS Lost
             FROM Opportunities
             WHERE TenantId = @TenantId AND CreatedAtMs >= @From AND CreatedAtMs < @To AND (@TeamId IS NULL OR TeamId = @TeamId)
+            """;
+
+        /// <summary>Deals whose last close is in the range, counted once per stage they were ever in (from their history).</summary>
+        public const string Calibration = """
+            SELECT h.ToStageId AS StageId, CAST(COUNT(DISTINCT h.OpportunityId) AS BIGINT) AS Reached,
+                   CAST(COUNT(DISTINCT CASE WHEN o.Outcome = 'won' THEN h.OpportunityId END) AS BIGINT) AS Won,
+                   CAST(COUNT(DISTINCT CASE WHEN o.Outcome = 'lost' THEN h.OpportunityId END) AS BIGINT) AS Lost
+            FROM OpportunityHistory h
+            JOIN Opportunities o ON o.TenantId = h.TenantId AND o.Id = h.OpportunityId
+            WHERE h.TenantId = @TenantId AND o.Outcome IN ('won', 'lost')
+              AND o.StageChangedAtMs >= @From AND o.StageChangedAtMs < @To AND (@TeamId IS NULL OR o.TeamId = @TeamId)
+            GROUP BY h.ToStageId
             """;
 
         public const string LastNames = """

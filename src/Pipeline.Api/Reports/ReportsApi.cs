@@ -40,6 +40,15 @@ public static class ReportsApi
         Problems = [400],
     };
 
+    private static readonly EndpointDoc CalibrationDoc = new(
+        "Stage probabilities calibrated from closed deals",
+        "For each open stage of the pipeline, in order: of the deals closed in the period that were in the stage, how many were won "
+        + "and lost, the observed win rate with its Wilson 95 % interval, and a suggested probability once minSample deals are in. "
+        + "Applying a suggestion stays an explicit SetProbability.")
+    {
+        Problems = [400],
+    };
+
     private static readonly EndpointDoc StaleDoc = new(
         "Stale (rotting) opportunities",
         "Open opportunities that sat longer than their stage's rotting days, oldest first, paged.") { Problems = [400] };
@@ -55,6 +64,7 @@ public static class ReportsApi
         reports.MapGet("/stage-durations", GetStageDurations).Describe(nameof(GetStageDurations), DurationsDoc);
         reports.MapGet("/conversion", GetConversion).Describe(nameof(GetConversion), ConversionDoc);
         reports.MapGet("/stale", GetStaleOpportunities).Describe(nameof(GetStaleOpportunities), StaleDoc);
+        reports.MapGet("/calibration", GetCalibration).Describe(nameof(GetCalibration), CalibrationDoc);
     }
 
     /// <param name="teamId">The team whose pipeline to draw; omitted for every stage and opportunity.</param>
@@ -112,4 +122,16 @@ public static class ReportsApi
     public static async Task<Ok<Page<StaleOpportunity>>> GetStaleOpportunities(
         long? teamId, string? cursor, int? limit, ReportQueries queries, CancellationToken ct) =>
         TypedResults.Ok(await queries.StaleAsync(teamId, cursor, limit, ct));
+
+    /// <param name="teamId">The team whose pipeline to calibrate; omitted for every stage and deal.</param>
+    /// <param name="from">Deals closed at or after this instant; default: the beginning.</param>
+    /// <param name="to">Deals closed before this instant; default: none.</param>
+    /// <param name="minSample">Closed deals a stage needs before a probability is suggested, 1–100000 (default 20).</param>
+    /// <param name="queries">Read side.</param>
+    /// <param name="request">The query, whose dates need their offset.</param>
+    /// <param name="ct">Request aborted.</param>
+    public static async Task<Ok<CalibrationReport>> GetCalibration(
+        long? teamId, DateTimeOffset? from, DateTimeOffset? to, int? minSample, ReportQueries queries, HttpRequest request,
+        CancellationToken ct) =>
+        TypedResults.Ok(await queries.CalibrationAsync(teamId, ReportRange.Of(from, to, request.Query), minSample, ct));
 }
