@@ -30,8 +30,11 @@ public sealed record RequestExamples(IReadOnlyDictionary<string, object> Example
 
 public static class EndpointDocExtensions
 {
-    public static RouteHandlerBuilder Describe<TCommand>(this RouteHandlerBuilder builder) where TCommand : IDocumented =>
-        builder.Describe(typeof(TCommand).Name, TCommand.Doc);
+    public static RouteHandlerBuilder Describe<TCommand>(this RouteHandlerBuilder builder) where TCommand : IDocumented
+    {
+        if (typeof(TCommand).GetProperty("ExpectedVersion") is not null) builder.WithMetadata(new IfMatchMetadata());
+        return builder.Describe(typeof(TCommand).Name, TCommand.Doc);
+    }
 
     public static RouteHandlerBuilder Describe(this RouteHandlerBuilder builder, string operationId, EndpointDoc doc)
     {

@@ -42,13 +42,16 @@ public static class OpenApi
                 Description = "A JWT from the OpenFire identity provider (or `dotnet user-jwts` in development) with a `tenant_id` claim "
                               + "and a `scope` claim, one space-separated string or several claims:\n\n"
                               + string.Join("\n", Scopes.Descriptions.Select(d => $"- `{d.Key}`: {d.Value}"))
-                              + "\n\nEach operation names the scope it requires in `x-required-scope`.",
+                              + "\n\nEach operation names the scope it requires in `x-required-scope`. Tokens are validated as "
+                              + "RFC8725 (JSON Web Token Best Current Practices) asks: signed (HS256/RS256), issuer, audience, lifetime and "
+                              + "signature checked, 30 s of clock skew.",
             });
             o.OperationFilter<ScopesOperationFilter>();
             o.DocumentFilter<TagDescriptionsDocumentFilter>();
             o.DocumentFilter<ReferenceWrappersDocumentFilter>();
             o.OperationFilter<RequestExamplesOperationFilter>();
             o.DocumentFilter<OptionalMembersDocumentFilter>();
+            o.AddContract();
         });
 
     /// <summary>Names integrators see in generated clients: <c>Stage</c>, <c>StageList</c>, <c>OpportunityPage</c>.</summary>
