@@ -83,6 +83,7 @@ if (demo) await app.Services.GetRequiredService<DemoTenant>().SeedAsync(app.Life
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseSecurityHeaders();
+app.UseRateLimitHeaders();
 app.UseBodyLimit();
 // Operators may hide the contract and its UI in production (OpenApi:Enabled=false); openapi.yaml stays the reference.
 if (app.Configuration.GetValue("OpenApi:Enabled", true))
@@ -91,7 +92,7 @@ if (app.Configuration.GetValue("OpenApi:Enabled", true))
     app.UseSwaggerUI(o => o.SwaggerEndpoint($"/swagger/{OpenApi.DocumentName}/swagger.json", "Pipeline API v1"));
 }
 app.UseAuthentication();
-app.UsePipelineRateLimits();
+app.UseRateLimiter();
 app.UseAuthorization();
 
 app.MapHealthChecks("/health/live", Operations.HealthReport(_ => false)).AllowAnonymous();

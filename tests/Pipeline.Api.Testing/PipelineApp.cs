@@ -22,6 +22,12 @@ public sealed class PipelineApp(
     public DatabaseProvider Provider => provider;
     public string ConnectionString => connectionString;
 
+    private Lazy<ContractCheck.Contract>? _contract;
+
+    /// <summary>The contract this app serves, read once and shared by every client's check.</summary>
+    private Lazy<ContractCheck.Contract> Contract =>
+        _contract ??= new Lazy<ContractCheck.Contract>(() => new ContractCheck.Contract(ContractCheck.DocumentOf(Services)));
+
     /// <summary>The service's log lines, as a log sink would receive them.</summary>
     public LogCapture Logs { get; } = new();
 
@@ -54,9 +60,10 @@ public sealed class PipelineApp(
     /// <summary>A client whose every request carries a token for <paramref name="tenant"/> with these scopes.</summary>
     public HttpClient ClientFor(string tenant, params string[] scopes) => WithToken(Tokens.Create(tenant, scopes.Length == 0 ? ["pipeline.admin"] : scopes));
 
+    /// <summary>A client whose every answer is checked against the contract (<see cref="ContractCheck"/>).</summary>
     public HttpClient WithToken(string? token)
     {
-        var client = CreateClient();
+        var client = CreateDefaultClient(new ContractCheck(Contract));
         if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }

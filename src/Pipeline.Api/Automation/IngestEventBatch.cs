@@ -21,7 +21,8 @@ public sealed record BatchItemResult(string EventId, int Status, EventOutcome? R
 /// A batch is its events sent one by one as <see cref="IngestEvent"/> commands, each its own unit of work with the
 /// same exactly-once rules: one refused event does not fail the others, and its problem is its answer.
 /// </summary>
-public sealed partial class IngestEventBatch(IMediator mediator, ISqlDialect dialect, ILogger<IngestEventBatch> logger)
+public sealed partial class IngestEventBatch(
+    IMediator mediator, ISqlDialect dialect, IHttpContextAccessor http, ILogger<IngestEventBatch> logger)
 {
     public static EndpointDoc Doc { get; } = new(
         "Report up to 100 business events",
@@ -53,6 +54,8 @@ public sealed partial class IngestEventBatch(IMediator mediator, ISqlDialect dia
                     Status = 500, Type = Problems.Type("internal"), Title = "Internal error",
                     Detail = "The event could not be processed; retry it.",
                 };
+                // As every problem the service writes: the request's trace id, to find it in the logs.
+                problem.Extensions["traceId"] = System.Diagnostics.Activity.Current?.Id ?? http.HttpContext?.TraceIdentifier;
                 results.Add(new BatchItemResult(delivered.EventId, problem.Status!.Value, null, problem));
             }
         }

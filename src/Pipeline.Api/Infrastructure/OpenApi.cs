@@ -43,7 +43,8 @@ public static class OpenApi
                               + "and a `scope` claim, one space-separated string or several claims:\n\n"
                               + string.Join("\n", Scopes.Descriptions.Select(d => $"- `{d.Key}`: {d.Value}"))
                               + "\n\nEach operation names the scope it requires in `x-required-scope`. Tokens are validated as "
-                              + "RFC8725 (JSON Web Token Best Current Practices) asks: signed (HS256/RS256), issuer, audience, lifetime and "
+                              + "RFC8725 (JSON Web Token Best Current Practices) asks: signed (HS256/RS256), issuer, audience, "
+                              + "lifetime and "
                               + "signature checked, 30 s of clock skew.",
             });
             o.OperationFilter<ScopesOperationFilter>();

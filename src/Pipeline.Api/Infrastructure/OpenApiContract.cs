@@ -28,7 +28,8 @@ public static class OpenApiContract
     [
         ("RateLimit", "What is left of this client's quota (`r`) and seconds until it is whole again (`t`), e.g. `\"tenant\";r=297;t=1`.",
             JsonSchemaType.String, null),
-        ("RateLimit-Policy", "This client's quota (`q`) and seconds to refill it (`w`), e.g. `\"tenant\";q=300;w=3`.", JsonSchemaType.String, null),
+        ("RateLimit-Policy", "This client's quota (`q`) and seconds to refill it (`w`), e.g. `\"tenant\";q=300;w=3`.",
+            JsonSchemaType.String, null),
         ("Retry-After", "Seconds to wait before retrying.", JsonSchemaType.Integer, "int32"),
         ("ETag", "The resource's version as a strong entity tag, e.g. `\"3\"`; send it back in If-Match.", JsonSchemaType.String, null),
         ("Location", "The created resource.", JsonSchemaType.String, null),
@@ -64,26 +65,41 @@ public static class OpenApiContract
             }
 
             operation.Responses ??= [];
-            Problem(operation, context, "400", "The request is not valid; `errors` says which member and why.", "HttpValidationProblemDetails");
+            Problem(operation, context, "400", "The request is not valid; `errors` says which member and why.",
+                "HttpValidationProblemDetails");
             Problem(operation, context, "429", "Too many requests for this client; wait `Retry-After` seconds.", "ProblemDetails");
+            if (operation.RequestBody is not null)
+            {
+                Problem(operation, context, "413", "The body is larger than the service takes (256 KB by default).", "ProblemDetails");
+                Problem(operation, context, "415", "The body is not JSON (send Content-Type: application/json).", "ProblemDetails");
+            }
+            if (context.ApiDescription.HttpMethod is not "GET")
+            {
+                Problem(operation, context, "409", "A concurrent change won; read again and retry.", "ProblemDetails");
+                Problem(operation, context, "503",
+                    "The connection to the database failed while committing: the change may or may not be saved "
+                    + "(`commit-outcome-unknown`). Read before retrying, or retry with the same Idempotency-Key.", "ProblemDetails");
+            }
             var versioned = context.ApiDescription.SupportedResponseTypes
                 .Where(r => r.Type is { } t && typeof(IVersioned).IsAssignableFrom(t)).Select(r => r.StatusCode.ToString()).ToHashSet();
             foreach (var (status, response) in operation.Responses)
             {
                 if (response is not OpenApiResponse concrete || !(status.StartsWith('2') || status.StartsWith('4'))) continue;
                 concrete.Headers ??= new Dictionary<string, IOpenApiHeader>();
-                foreach (var name in new[] { "RateLimit", "RateLimit-Policy" }) concrete.Headers[name] = new OpenApiHeaderReference(name, document);
+                foreach (var name in new[] { "RateLimit", "RateLimit-Policy" })
+                    concrete.Headers[name] = new OpenApiHeaderReference(name, document);
                 if (status == "429") concrete.Headers["Retry-After"] = new OpenApiHeaderReference("Retry-After", document);
                 if (versioned.Contains(status)) concrete.Headers["ETag"] = new OpenApiHeaderReference("ETag", document);
                 if (status == "201") concrete.Headers["Location"] = new OpenApiHeaderReference("Location", document);
             }
         }
 
-        private static void Problem(OpenApiOperation operation, OperationFilterContext context, string status, string description, string schema)
+        private static void Problem(
+            OpenApiOperation operation, OperationFilterContext context, string status, string description, string schema)
         {
             if (operation.Responses!.ContainsKey(status)) return;
-            context.SchemaGenerator.GenerateSchema(schema == "ProblemDetails" ? typeof(ProblemDetails) : typeof(HttpValidationProblemDetails),
-                context.SchemaRepository);
+            var type = schema == "ProblemDetails" ? typeof(ProblemDetails) : typeof(HttpValidationProblemDetails);
+            context.SchemaGenerator.GenerateSchema(type, context.SchemaRepository);
             operation.Responses[status] = new OpenApiResponse
             {
                 Description = description,
@@ -100,13 +116,15 @@ public static class OpenApiContract
         public void Apply(OpenApiDocument document, DocumentFilterContext context)
         {
             var schemas = document.Components?.Schemas ?? new Dictionary<string, IOpenApiSchema>();
-            var types = typeof(OpenApi).Assembly.GetTypes().GroupBy(t => t.Name.EndsWith("Dto", StringComparison.Ordinal) ? t.Name[..^3] : t.Name)
+            var types = typeof(OpenApi).Assembly.GetTypes()
+                .GroupBy(t => t.Name.EndsWith("Dto", StringComparison.Ordinal) ? t.Name[..^3] : t.Name)
                 .ToDictionary(g => g.Key, g => g.First());
             foreach (var (name, schema) in schemas)
             {
                 if (schema is not OpenApiSchema concrete) continue;
-                if (IsProblem(name)) Problem(concrete);
+                if (IsProblem(name, types.GetValueOrDefault(name))) Problem(concrete);
                 else if (IsResponse(name)) RequireEverything(concrete, types.GetValueOrDefault(name));
+                else RequireWhatTheReaderRequires(concrete, types.GetValueOrDefault(name));
                 foreach (var member in concrete.Properties?.Values.OfType<OpenApiSchema>() ?? []) NullableReference(member, schemas);
             }
             foreach (var schema in Walk(document)) Limit(schema);
@@ -118,7 +136,8 @@ public static class OpenApiContract
             }
         }
 
-        private static bool IsProblem(string name) => name.Contains("Problem", StringComparison.Ordinal);
+        private static bool IsProblem(string name, Type? type) =>
+            name is "ProblemDetails" or "HttpValidationProblemDetails" || type?.IsAssignableTo(typeof(ProblemDetails)) == true;
 
         /// <summary>Request bodies are named …Body (and EventBatch); every other schema is something the service sends.</summary>
         private static bool IsResponse(string name) => !name.EndsWith("Body", StringComparison.Ordinal) && name != "EventBatch";
@@ -133,7 +152,17 @@ public static class OpenApiContract
             schema.Required = new HashSet<string>(properties.Keys.Where(k => !omitted.Contains(k)));
         }
 
-        /// <summary>Every problem the service writes has these; 412 adds the current version, and the request's trace id is always there.</summary>
+        /// <summary>A body's constructor parameters without a default are required by the JSON reader: so says the contract.</summary>
+        private static void RequireWhatTheReaderRequires(OpenApiSchema schema, Type? type)
+        {
+            if (schema.Properties is not { Count: > 0 } properties) return;
+            if (type?.GetConstructors().MaxBy(c => c.GetParameters().Length) is not { } ctor) return;
+            var required = ctor.GetParameters().Where(p => !p.HasDefaultValue)
+                .Select(p => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(p.Name!)).Where(properties.ContainsKey);
+            schema.Required = new HashSet<string>((schema.Required ?? new HashSet<string>()).Concat(required));
+        }
+
+        /// <summary>Every problem the service writes has these, its request's trace id included; 412 adds the current version.</summary>
         private static void Problem(OpenApiSchema schema)
         {
             schema.Properties ??= new Dictionary<string, IOpenApiSchema>();
@@ -154,11 +183,16 @@ public static class OpenApiContract
         /// </summary>
         private static void NullableReference(OpenApiSchema member, IDictionary<string, IOpenApiSchema> schemas)
         {
-            if (member.AllOf is not [OpenApiSchemaReference reference] || member.Type is not { } type || !type.HasFlag(JsonSchemaType.Null)) return;
+            if (member.AllOf is not [OpenApiSchemaReference reference]) return;
+            if (member.Type is not { } type || !type.HasFlag(JsonSchemaType.Null)) return;
             var target = schemas.TryGetValue(reference.Reference.Id!, out var s) ? s.Type ?? JsonSchemaType.Object : JsonSchemaType.Object;
             member.AllOf = null;
             member.Type = null;
-            member.AnyOf = [reference, new OpenApiSchema { Type = (target & ~JsonSchemaType.Null) | JsonSchemaType.Null, Enum = [JsonValue.Create((string?)null)!] }];
+            var onlyNull = new OpenApiSchema
+            {
+                Type = (target & ~JsonSchemaType.Null) | JsonSchemaType.Null, Enum = [JsonValue.Create((string?)null)!],
+            };
+            member.AnyOf = [reference, onlyNull];
         }
 
         /// <summary>Bounds from each type where the code sets none: the service never sends or takes more.</summary>

@@ -2,7 +2,7 @@ using System.Buffers.Text;
 
 namespace Pipeline.Api.Infrastructure;
 
-/// <summary>A page of a collection; <c>nextCursor</c> is absent on the last page.</summary>
+/// <summary>A page of a collection; <c>nextCursor</c> is null on the last page.</summary>
 public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);
 
 /// <summary>A plain collection (small and bounded by nature).</summary>

@@ -59,15 +59,12 @@ public static class RateLimits
         });
     }
 
-    public static IApplicationBuilder UsePipelineRateLimits(this IApplicationBuilder app)
+    /// <summary>Early in the pipeline, so that every answer carries the headers, the ones refused before the limiter too.</summary>
+    public static IApplicationBuilder UseRateLimitHeaders(this IApplicationBuilder app) => app.Use((context, next) =>
     {
-        app.Use((context, next) =>
-        {
-            context.Response.OnStarting(() => AddHeaders(context));
-            return next(context);
-        });
-        return app.UseRateLimiter();
-    }
+        context.Response.OnStarting(() => AddHeaders(context));
+        return next(context);
+    });
 
     private static PartitionedRateLimiter<HttpContext> Limiter(RateLimitingOptions options) =>
         PartitionedRateLimiter.Create<HttpContext, string>(context => Partition(context) switch

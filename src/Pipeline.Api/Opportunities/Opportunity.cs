@@ -41,7 +41,7 @@ public sealed record OpportunityDto(
 /// <param name="Id">Entry id (entries are ordered by id).</param>
 /// <param name="OccurredAt">When.</param>
 /// <param name="Cause">created, moved, won, lost, reopened, automation or stage_deleted.</param>
-/// <param name="FromStageId">The stage left (absent on creation).</param>
+/// <param name="FromStageId">The stage left (null on creation).</param>
 /// <param name="FromStageName">Its name at the time.</param>
 /// <param name="ToStageId">The stage entered.</param>
 /// <param name="ToStageName">Its name at the time.</param>

@@ -41,7 +41,7 @@ public sealed record BoardColumn(
     long Count, decimal ExpectedRevenue, decimal WeightedRevenue, long StaleCount, IReadOnlyList<BoardCard> Cards, string? NextCursor);
 
 /// <summary>The kanban in one call.</summary>
-/// <param name="TeamId">The team whose pipeline this is; absent for every stage and every opportunity.</param>
+/// <param name="TeamId">The team whose pipeline this is; null for every stage and every opportunity.</param>
 /// <param name="Columns">The columns in order.</param>
 /// <param name="Count">Active opportunities on the board.</param>
 /// <param name="ExpectedRevenue">Their expected revenue.</param>

@@ -6,8 +6,8 @@ using Pipeline.Api.Tenancy;
 namespace Pipeline.Api.Reports;
 
 /// <summary>The period a report covers: [from, to).</summary>
-/// <param name="From">Start, included (absent: from the beginning).</param>
-/// <param name="To">End, excluded (absent: no end).</param>
+/// <param name="From">Start, included (null: from the beginning).</param>
+/// <param name="To">End, excluded (null: no end).</param>
 public sealed record ReportRange(DateTimeOffset? From, DateTimeOffset? To)
 {
     /// <summary>
@@ -37,7 +37,7 @@ public sealed record ReportRange(DateTimeOffset? From, DateTimeOffset? To)
 public sealed record ForecastStage(long StageId, string Name, long Count, decimal ExpectedRevenue, decimal WeightedRevenue);
 
 /// <summary>The weighted forecast of the open pipeline, and what was won in the period.</summary>
-/// <param name="TeamId">The team, or absent for all.</param>
+/// <param name="TeamId">The team, or null for all.</param>
 /// <param name="Range">The period that won revenue covers.</param>
 /// <param name="Stages">Open stages in order.</param>
 /// <param name="Count">Open opportunities.</param>
@@ -67,7 +67,7 @@ public sealed record StageDuration(long StageId, string Name, bool Deleted, long
 public sealed record ConversionStage(long StageId, string Name, bool Deleted, long Reached, long Won, long Lost, decimal? WinRate);
 
 /// <summary>Pipedrive-style conversion of the opportunities created in the period.</summary>
-/// <param name="TeamId">The team, or absent for all.</param>
+/// <param name="TeamId">The team, or null for all.</param>
 /// <param name="Range">Creation period of the opportunities counted.</param>
 /// <param name="Stages">Per stage, in pipeline order; deleted stages last.</param>
 /// <param name="Created">Opportunities created in the period.</param>

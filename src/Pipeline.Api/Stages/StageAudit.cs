@@ -14,8 +14,8 @@ public enum StageAuditAction { Created, Updated, Reordered, Deleted }
 /// <param name="StageName">Its name after the change (before it, for a deletion).</param>
 /// <param name="Action">created, updated, reordered or deleted.</param>
 /// <param name="Fields">The fields that changed: name, teamId, folded, probability, autoProbability, rottingDays, sequence.</param>
-/// <param name="Before">Those fields before (absent on creation).</param>
-/// <param name="After">Those fields after (absent on deletion).</param>
+/// <param name="Before">Those fields before (null on creation).</param>
+/// <param name="After">Those fields after (null on deletion).</param>
 /// <param name="Actor">Who: the token's subject.</param>
 /// <param name="OccurredAt">When.</param>
 public sealed record StageAuditEntryDto(
