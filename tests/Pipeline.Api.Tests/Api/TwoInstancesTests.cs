@@ -115,6 +115,9 @@ public sealed class TwoInstancesTests
                 ["Authentication__Schemes__Bearer__SigningKeys__0__Issuer"] = Tokens.Issuer,
                 ["Authentication__Schemes__Bearer__SigningKeys__0__Value"] = Tokens.KeyBase64,
                 ["Logging__LogLevel__Default"] = "Warning",
+                // The load is the point here, not the limits (they have their own test).
+                ["RateLimiting__Tenant__TokenLimit"] = "1000000",
+                ["RateLimiting__Tenant__TokensPerPeriod"] = "1000000",
             },
         };
         var process = Process.Start(start)!;

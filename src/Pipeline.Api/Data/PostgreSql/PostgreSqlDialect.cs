@@ -50,7 +50,7 @@ public sealed class PostgreSqlDialect : ISqlDialect, IDisposable
     {
         try
         {
-            EnsureDatabase.For.PostgresqlDatabase(_connectionString);
+            EnsureDatabase.For.PostgresqlDatabase(_connectionString, new DbUp.Engine.Output.NoOpUpgradeLog());
         }
         catch (PostgresException e) when (e.SqlState is DuplicateDatabase or UniqueViolation)
         {
