@@ -8,7 +8,8 @@ RUN dotnet build Pipeline.Api.sln -c Release --no-restore
 RUN dotnet test Pipeline.Api.sln -c Release --no-build
 RUN dotnet publish src/Pipeline.Api/Pipeline.Api.csproj -c Release --no-build -o /app
 
-# Runtime stage: ASP.NET runtime only, non-root user, SQLite data in a volume unless SQL Server is configured.
+# Runtime stage: ASP.NET runtime only (with ICU, for NFC names), non-root user, SQLite data in a volume unless
+# SQL Server or PostgreSQL is configured (Database__Provider, ConnectionStrings__Pipeline).
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
 COPY --from=build /app .
