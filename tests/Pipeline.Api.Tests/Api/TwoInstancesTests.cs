@@ -96,7 +96,27 @@ public sealed class TwoInstancesTests
         return all;
     }
 
-    private Instance Start(string connectionString)
+    /// <remarks>
+    /// Whole processes on a fresh SQLite file, where issue #9 saw 6 starts of 15 crash with "table Tenants already
+    /// exists" before the migration lock; with the lock taken out again, the first round lost a process here too.
+    /// PostgreSQL's lock is proven on 20 fresh databases by MigrationRaceTests, and
+    /// the test above starts its two processes together on a fresh PostgreSQL database (a minute per engine here).
+    /// </remarks>
+    [Test]
+    public async Task TwoProcessesStartedAtOnceOnAFreshSqliteFile_BothComeUp_TwentyTimesOutOfTwenty()
+    {
+        for (var round = 0; round < 20; round++)
+        {
+            var database = PipelineApps.NewDatabase(DatabaseProvider.Sqlite);
+            var (a, b) = (Start(database, DatabaseProvider.Sqlite), Start(database, DatabaseProvider.Sqlite));
+            using var apiA = await ReadyAsync(a);
+            using var apiB = await ReadyAsync(b);
+            Assert.That((await apiB.GetAsync("/api/v1/stages")).StatusCode, Is.EqualTo(HttpStatusCode.OK), $"round {round}");
+            StopInstances();
+        }
+    }
+
+    private Instance Start(string connectionString, DatabaseProvider provider = DatabaseProvider.PostgreSql)
     {
         var port = FreePort();
         var service = typeof(Program).Assembly.Location;
@@ -108,7 +128,7 @@ public sealed class TwoInstancesTests
             Environment =
             {
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
-                ["Database__Provider"] = "PostgreSql",
+                ["Database__Provider"] = provider.ToString(),
                 ["ConnectionStrings__Pipeline"] = connectionString,
                 ["Authentication__Schemes__Bearer__ValidIssuer"] = Tokens.Issuer,
                 ["Authentication__Schemes__Bearer__ValidAudiences__0"] = Tokens.Audience,
