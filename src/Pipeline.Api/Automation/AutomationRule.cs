@@ -59,7 +59,7 @@ public static class AutomationRuleSql
 }
 
 /// <summary>What the rule commands share, inside the command's unit of work.</summary>
-public sealed class AutomationRuleStore(DbSession db, Caller caller, TimeProvider clock)
+public sealed class AutomationRuleStore(DbSession db, StageStore stages, Caller caller, TimeProvider clock)
 {
     public long Now => clock.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -76,8 +76,7 @@ public sealed class AutomationRuleStore(DbSession db, Caller caller, TimeProvide
     /// <summary>A rule's target must exist and be an open stage of the rule's team's pipeline.</summary>
     public async Task CheckTargetAsync(AutomationRuleBody rule, CancellationToken ct)
     {
-        var stages = await db.QueryAsync<StageRow>(StageSql.All, new { caller.TenantId }, ct);
-        var target = StageStore.Named(stages.ToList(), rule.TargetStageId!.Value);
+        var target = StageStore.Named(await stages.AllAsync(ct), rule.TargetStageId!.Value);
         AutomationPolicy.CheckTarget(target.Facts, rule.TeamId).ThrowIfBroken();
     }
 

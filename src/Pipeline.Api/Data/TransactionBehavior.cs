@@ -40,12 +40,16 @@ public sealed class TransactionBehavior<TMessage, TResponse>(
             {
                 await dialect.CommitAsync(transaction, ct);
             }
-            catch (Exception e) when (e is not OperationCanceledException && message is not IReplaySafe { CanReplay: true })
+            catch (Exception e) when (e is not OperationCanceledException && !CanRunAgain(message, e))
             {
                 throw new CommitOutcomeUnknownException(e);
             }
             return response;
         }, cancellationToken);
+
+    /// <summary>Only a replay-safe command, after a failure worth retrying, runs again once COMMIT may have been applied.</summary>
+    private bool CanRunAgain(TMessage message, Exception failure) =>
+        message is IReplaySafe { CanReplay: true } && TransientErrors.IsTransient(dialect, failure);
 }
 
 /// <summary>

@@ -43,7 +43,8 @@ public sealed class IdempotencyBehavior<TMessage, TResponse>(
         var options = json.Value.SerializerOptions;
         var tenant = services.GetRequiredService<Caller>().TenantId;
         var command = typeof(TMessage).Name;
-        var request = command + "\n" + JsonSerializer.Serialize(message, options);
+        // Canonical, as events are: a client that re-serialises its retry (100.0 for 100) sends the same request.
+        var request = command + "\n" + CanonicalJson.Of(message);
         var fingerprint = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(request)));
         var stored = await db.QuerySingleOrDefaultAsync<Stored>(Sql.Find, new { TenantId = tenant, Key = key }, ct);
         if (stored is not null)

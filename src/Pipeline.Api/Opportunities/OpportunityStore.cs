@@ -11,7 +11,7 @@ namespace Pipeline.Api.Opportunities;
 /// caller's If-Match, save under optimistic concurrency, enter a stage (rule 3) or close (rule 6), and append
 /// history (rule 11).
 /// </summary>
-public sealed class OpportunityStore(DbSession db, Caller caller, TimeProvider clock)
+public sealed class OpportunityStore(DbSession db, StageStore stages, Caller caller, TimeProvider clock)
 {
     public long Now => clock.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -23,8 +23,8 @@ public sealed class OpportunityStore(DbSession db, Caller caller, TimeProvider c
         return row;
     }
 
-    public async Task<IReadOnlyList<StageRow>> StagesAsync(CancellationToken ct) =>
-        (await db.QueryAsync<StageRow>(StageSql.All, new { caller.TenantId }, ct)).ToList();
+    /// <summary>Every stage of the tenant: the stages a transition reads its facts from.</summary>
+    public Task<IReadOnlyList<StageRow>> StagesAsync(CancellationToken ct) => stages.AllAsync(ct);
 
     /// <summary>The opportunity that already has this external reference, if any.</summary>
     public Task<long?> ExternalRefHolderAsync(string reference, CancellationToken ct) =>

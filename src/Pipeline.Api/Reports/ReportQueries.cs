@@ -296,13 +296,20 @@ public sealed class ReportQueries(Reads reads, BoardQueries board, Caller caller
             GROUP BY StageId
             """;
 
-        public const string Conversion = """
+        /// <summary>Per stage: the opportunities the filter after it chooses that ever entered the stage, by their outcome now.</summary>
+        private const string ReachedPerStage = """
             SELECT h.ToStageId AS StageId, CAST(COUNT(DISTINCT h.OpportunityId) AS BIGINT) AS Reached,
                    CAST(COUNT(DISTINCT CASE WHEN o.Outcome = 'won' THEN h.OpportunityId END) AS BIGINT) AS Won,
                    CAST(COUNT(DISTINCT CASE WHEN o.Outcome = 'lost' THEN h.OpportunityId END) AS BIGINT) AS Lost
             FROM OpportunityHistory h
             JOIN Opportunities o ON o.TenantId = h.TenantId AND o.Id = h.OpportunityId
-            WHERE h.TenantId = @TenantId AND o.CreatedAtMs >= @From AND o.CreatedAtMs < @To AND (@TeamId IS NULL OR o.TeamId = @TeamId)
+            WHERE h.TenantId = @TenantId AND (@TeamId IS NULL OR o.TeamId = @TeamId)
+            """;
+
+        /// <summary>Opportunities created in the range.</summary>
+        public const string Conversion = $"""
+            {ReachedPerStage}
+              AND o.CreatedAtMs >= @From AND o.CreatedAtMs < @To
             GROUP BY h.ToStageId
             """;
 
@@ -314,15 +321,10 @@ public sealed class ReportQueries(Reads reads, BoardQueries board, Caller caller
             WHERE TenantId = @TenantId AND CreatedAtMs >= @From AND CreatedAtMs < @To AND (@TeamId IS NULL OR TeamId = @TeamId)
             """;
 
-        /// <summary>Deals whose last close is in the range, counted once per stage they were ever in (from their history).</summary>
-        public const string Calibration = """
-            SELECT h.ToStageId AS StageId, CAST(COUNT(DISTINCT h.OpportunityId) AS BIGINT) AS Reached,
-                   CAST(COUNT(DISTINCT CASE WHEN o.Outcome = 'won' THEN h.OpportunityId END) AS BIGINT) AS Won,
-                   CAST(COUNT(DISTINCT CASE WHEN o.Outcome = 'lost' THEN h.OpportunityId END) AS BIGINT) AS Lost
-            FROM OpportunityHistory h
-            JOIN Opportunities o ON o.TenantId = h.TenantId AND o.Id = h.OpportunityId
-            WHERE h.TenantId = @TenantId AND o.Outcome IN ('won', 'lost')
-              AND o.StageChangedAtMs >= @From AND o.StageChangedAtMs < @To AND (@TeamId IS NULL OR o.TeamId = @TeamId)
+        /// <summary>Deals whose last close is in the range (a closed deal does not move until reopened).</summary>
+        public const string Calibration = $"""
+            {ReachedPerStage}
+              AND o.Outcome IN ('won', 'lost') AND o.StageChangedAtMs >= @From AND o.StageChangedAtMs < @To
             GROUP BY h.ToStageId
             """;
 

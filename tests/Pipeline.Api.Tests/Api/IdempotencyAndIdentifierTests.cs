@@ -22,6 +22,26 @@ public sealed class IdempotencyAndIdentifierTests(DatabaseProvider provider) : A
     }
 
     [Test]
+    public async Task TheSameRequestReserialised_IsTheSameRequest()
+    {
+        var first = await PostRawAsync("""{"name":"Véranda","expectedRevenue":100}""", "reserialised");
+        var again = await PostRawAsync("""{"expectedRevenue":100.00,"name":"Véranda"}""", "reserialised");
+
+        Assert.That((first.StatusCode, again.StatusCode), Is.EqualTo((HttpStatusCode.Created, HttpStatusCode.Created)));
+        Assert.That(await again.Content.ReadAsStringAsync(), Is.EqualTo(await first.Content.ReadAsStringAsync()));
+    }
+
+    private Task<HttpResponseMessage> PostRawAsync(string body, string key)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/opportunities")
+        {
+            Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("Idempotency-Key", key);
+        return Api.Http.SendAsync(request);
+    }
+
+    [Test]
     public async Task TheSameKeyWithAnotherRequest_Returns422_AndCreatesNothing()
     {
         await CreateStageAsync(Api, "Relance", "k-1");
