@@ -1,6 +1,7 @@
 using Mediator;
 using Microsoft.AspNetCore.Http.Json;
 using Pipeline.Api.Automation;
+using Pipeline.Api.Changes;
 using Pipeline.Api.Data;
 using Pipeline.Api.Demo;
 using Pipeline.Api.Infrastructure;
@@ -30,6 +31,9 @@ builder.Services.AddMediator(options =>
     options.ServiceLifetime = ServiceLifetime.Scoped;
     options.PipelineBehaviors = [typeof(TelemetryBehavior<,>), typeof(TransactionBehavior<,>), typeof(IdempotencyBehavior<,>)];
 });
+// Outbound changes: each unit of work's outbox (written before COMMIT), the feed, and a bell rung after COMMIT.
+builder.Services.AddScoped<ChangeLog>().AddScoped<ChangeFeed>().AddSingleton<ChangeSignal>();
+builder.Services.AddOptions<ChangesOptions>().BindConfiguration("Changes").ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddScoped<StageStore>().AddScoped<StageQueries>().AddScoped<StageAuditLog>().AddScoped<StageAuditQueries>();
 builder.Services.AddScoped<OpportunityStore>().AddScoped<OpportunityQueries>();
 builder.Services.AddScoped<BoardQueries>().AddScoped<ReportQueries>();
@@ -113,6 +117,7 @@ api.MapStagesApi();
 api.MapOpportunitiesApi();
 api.MapAutomationApi();
 api.MapReportsApi();
+api.MapChangesApi();
 
 app.Run();
 

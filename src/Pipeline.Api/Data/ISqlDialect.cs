@@ -25,6 +25,21 @@ public interface ISqlDialect
     /// <summary>A subquery of the ids in a JSON array parameter (<c>[1,2,3]</c>): set-based, one statement for any number.</summary>
     string IdsIn(string jsonParameter);
 
+    /// <summary>
+    /// The rows of a JSON array-of-objects parameter as a table, one column per named member (alias = member name):
+    /// many rows written by one statement, without a parameter per value (SQL Server takes at most 2,100).
+    /// </summary>
+    string JsonRows(string jsonParameter, params JsonColumn[] columns);
+
+    /// <summary>Adds <c>@Count</c> to the tenant's change counter, holding its row until commit, and returns the new last sequence.</summary>
+    string TakeChangeSequences { get; }
+
+    /// <summary>
+    /// Leases up to <c>@Limit</c> due webhook deliveries to <c>@Token</c> until <c>@Until</c>, skipping rows another
+    /// instance is claiming right now (SKIP LOCKED, READPAST), so that two instances never take the same attempt.
+    /// </summary>
+    string ClaimDueDeliveries { get; }
+
     DbConnection CreateConnection();
 
     /// <summary>Creates or upgrades the schema with this engine's migration scripts, one process at a time.</summary>
@@ -42,4 +57,26 @@ public interface ISqlDialect
     bool IsForeignKeyViolation(DbException exception);
 
     bool IsUniqueViolation(DbException exception);
+}
+
+/// <summary>A member of the objects of a JSON array parameter read as a column (<see cref="ISqlDialect.JsonRows"/>).</summary>
+public sealed record JsonColumn(string Name, JsonColumnType Type)
+{
+    public static JsonColumn Int64(string name) => new(name, JsonColumnType.Int64);
+
+    public static JsonColumn Text(string name) => new(name, JsonColumnType.Text);
+
+    /// <summary>An object or array member, as its JSON text.</summary>
+    public static JsonColumn Json(string name) => new(name, JsonColumnType.Json);
+}
+
+public enum JsonColumnType { Int64, Text, Json }
+
+/// <summary>The part of the claim that all engines share: pending, due, not leased, for an enabled webhook.</summary>
+public static class DueDeliveries
+{
+    public const string Where = """
+        d.Status = 'pending' AND d.NextAttemptAtMs <= @Now AND (d.LeaseUntilMs IS NULL OR d.LeaseUntilMs < @Now)
+        AND EXISTS (SELECT 1 FROM Webhooks w WHERE w.Id = d.WebhookId AND w.Enabled = 1)
+        """;
 }

@@ -1,4 +1,5 @@
 using Mediator;
+using Pipeline.Api.Changes;
 using Polly;
 
 namespace Pipeline.Api.Data;
@@ -6,12 +7,13 @@ namespace Pipeline.Api.Data;
 /// <summary>
 /// One connection, one transaction and one retry unit per command. A transient failure anywhere between BEGIN and
 /// COMMIT rolls back and runs the whole unit again on fresh data, so a retry never half-applies. The stage lock a
-/// command declares (<see cref="IChangesStages"/>, <see cref="IReadsStages"/>) is its first statement.
+/// command declares (<see cref="IChangesStages"/>, <see cref="IReadsStages"/>) is its first statement; the changes it
+/// made (<see cref="ChangeLog"/>) are its last, so they are published exactly when it commits.
 /// A failure of COMMIT itself leaves the outcome unknown: only a replay-safe command runs again (it finds its first
 /// answer); any other answers <see cref="CommitOutcomeUnknownException"/> rather than risk applying twice.
 /// </summary>
 public sealed class TransactionBehavior<TMessage, TResponse>(
-    ISqlDialect dialect, DbSession session, IServiceProvider services,
+    ISqlDialect dialect, DbSession session, ChangeLog changes, ChangeSignal signal, IServiceProvider services,
     [FromKeyedServices(TransactionBehavior.RetryKey)] ResiliencePipeline retry)
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : ICommand<TResponse>
@@ -25,12 +27,16 @@ public sealed class TransactionBehavior<TMessage, TResponse>(
             // Read committed on the server engines; SQLite's BEGIN IMMEDIATE makes writers queue on the busy timeout.
             await using var transaction = await connection.BeginTransactionAsync(ct);
             TResponse response;
+            bool published;
+            changes.Reset();
             session.Begin(connection, transaction);
             try
             {
                 if (StageLock.For(message, dialect) is { } lockSql)
                     await session.ExecuteAsync(lockSql, new { services.GetRequiredService<Tenancy.Caller>().TenantId }, ct);
                 response = await next(message, ct);
+                // The outbox last: the tenant's change counter stays locked only from here to COMMIT.
+                published = await changes.FlushAsync(ct);
             }
             finally
             {
@@ -44,6 +50,7 @@ public sealed class TransactionBehavior<TMessage, TResponse>(
             {
                 throw new CommitOutcomeUnknownException(e);
             }
+            if (published) signal.Ring();
             return response;
         }, cancellationToken);
 

@@ -15,8 +15,9 @@ public sealed class ArchiveOpportunityHandler(OpportunityStore store) : ICommand
     {
         var opportunity = await store.LoadAsync(command.OpportunityId, command.ExpectedVersion, ct);
         if (!opportunity.Active) return opportunity.ToDto();
+        var before = OpportunityStore.Snapshot(opportunity);
         opportunity.Active = false;
-        await store.SaveAsync(opportunity, ct);
+        await store.UpdateAsync(opportunity, before, ct);
         return opportunity.ToDto();
     }
 }

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using Mediator;
+using Pipeline.Api.Changes;
 using Pipeline.Api.Data;
 using Pipeline.Api.Infrastructure;
 using Pipeline.Api.Rules;
@@ -73,13 +74,14 @@ public sealed class BulkMoveProblem : Microsoft.AspNetCore.Mvc.ProblemDetails
     public IReadOnlyList<BulkMoves.ItemProblem>? Problems { get; set; }
 }
 
-public sealed class BulkMoveOpportunitiesHandler(OpportunityStore store, DbSession db, Caller caller)
+public sealed class BulkMoveOpportunitiesHandler(OpportunityStore store, DbSession db, ChangeLog changes, Caller caller)
     : ICommandHandler<BulkMoveOpportunities, BulkMoveOutcome>
 {
     public async ValueTask<BulkMoveOutcome> Handle(BulkMoveOpportunities command, CancellationToken ct)
     {
         var body = command.Body;
-        var target = StageStore.Named(await store.StagesAsync(ct), body.StageId!.Value);
+        var stages = await store.StagesAsync(ct);
+        var target = StageStore.Named(stages, body.StageId!.Value);
         Closing.CheckMoveOutcome(target.Facts, body.Outcome).ThrowIfBroken();
         Closing.CheckLostReason(body.Outcome, body.LostReason).ThrowIfBroken();
 
@@ -99,10 +101,20 @@ public sealed class BulkMoveOpportunitiesHandler(OpportunityStore store, DbSessi
             Outcome = EnumText.Of(target.IsClosing ? body.Outcome!.Value : Outcome.Open), Deactivate = body.Outcome == Outcome.Lost,
             LostReason = body.LostReason is { } reason ? Names.Normalize(reason) : null,
         };
+        var unchanged = rows.Values.Where(r => r.StageId == target.Id).Select(r => r.Id).ToHashSet();
         await db.ExecuteAsync(Sql.RecordHistory(db.Dialect), change, ct);
         await db.ExecuteAsync(Sql.Move(db.Dialect), change, ct);
+        foreach (var row in body.OpportunityIds.Select(id => rows[id]).Where(r => r.StageId != target.Id))
+        {
+            var from = stages.Single(s => s.Id == row.StageId);
+            // The row as the set-based move left it, for the changes a single move would publish.
+            row.StageId = target.Id;
+            if (probability is { } p) row.ProbabilityState = new ProbabilityState(p, ProbabilitySource.Stage);
+            if (target.IsClosing) (row.OutcomeValue, row.LostReason) = (body.Outcome!.Value, change.LostReason);
+            foreach (var (type, data) in OpportunityChanges.Of(row, from, target, cause)) changes.Add(caller, type, data);
+        }
 
-        var items = body.OpportunityIds.Select(id => rows[id].StageId == target.Id
+        var items = body.OpportunityIds.Select(id => unchanged.Contains(id)
             ? new BulkMoveItem(id, BulkMoveResult.Unchanged, rows[id].Version)
             : new BulkMoveItem(id, BulkMoveResult.Moved, rows[id].Version + 1)).ToList();
         var moved = items.Count(i => i.Result == BulkMoveResult.Moved);

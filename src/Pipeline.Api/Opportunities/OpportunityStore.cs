@@ -1,3 +1,4 @@
+using Pipeline.Api.Changes;
 using Pipeline.Api.Data;
 using Pipeline.Api.Infrastructure;
 using Pipeline.Api.Rules;
@@ -11,7 +12,7 @@ namespace Pipeline.Api.Opportunities;
 /// caller's If-Match, save under optimistic concurrency, enter a stage (rule 3) or close (rule 6), and append
 /// history (rule 11).
 /// </summary>
-public sealed class OpportunityStore(DbSession db, StageStore stages, Caller caller, TimeProvider clock)
+public sealed class OpportunityStore(DbSession db, StageStore stages, ChangeLog changes, Caller caller, TimeProvider clock)
 {
     public long Now => clock.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -41,6 +42,30 @@ public sealed class OpportunityStore(DbSession db, StageStore stages, Caller cal
         }, ct);
         if (updated == 0) throw new ConcurrentUpdateException($"Opportunity {row.Id}");
         row.Version++;
+    }
+
+    /// <summary>What <c>opportunity.updated</c> compares: the members a PATCH, a manual probability, archive or restore change.</summary>
+    public static Dictionary<string, object?> Snapshot(OpportunityRow row) => new()
+    {
+        ["name"] = row.Name,
+        ["teamId"] = row.TeamId,
+        ["expectedRevenue"] = Cents.ToAmount(row.ExpectedRevenueCents),
+        ["externalRef"] = row.ExternalRef,
+        ["probability"] = Hundredths.ToPercent(row.ProbabilityBp),
+        ["probabilitySource"] = row.ProbabilityState.Source,
+        ["active"] = row.Active,
+    };
+
+    /// <summary>Saves the row and publishes <c>opportunity.updated</c> with the members that changed since <paramref name="before"/>.</summary>
+    public async Task UpdateAsync(OpportunityRow row, Dictionary<string, object?> before, CancellationToken ct)
+    {
+        await SaveAsync(row, ct);
+        var after = Snapshot(row);
+        var fields = ChangedFields.Of(before, after);
+        changes.Add(caller, ChangeTypes.OpportunityUpdated, new
+        {
+            opportunityId = row.Id, fields, before = ChangedFields.Only(fields, before), after = ChangedFields.Only(fields, after),
+        });
     }
 
     /// <summary>Rule 3: the opportunity enters <paramref name="target"/>; an auto stage gives it the stage's probability.</summary>
@@ -78,10 +103,12 @@ public sealed class OpportunityStore(DbSession db, StageStore stages, Caller cal
         return opportunity;
     }
 
-    public Task RecordAsync(
+    /// <summary>Rule 11's history entry, and the changes it publishes: created, stage changed, won, lost or reopened.</summary>
+    public async Task RecordAsync(
         OpportunityRow opportunity, StageRow? from, StageRow to, int? probabilityBefore, HistoryCause cause, CancellationToken ct,
-        long? ruleId = null, string? eventId = null) =>
-        db.ExecuteAsync(OpportunitySql.RecordHistory, new
+        long? ruleId = null, string? eventId = null)
+    {
+        await db.ExecuteAsync(OpportunitySql.RecordHistory, new
         {
             caller.TenantId,
             OpportunityId = opportunity.Id,
@@ -97,4 +124,45 @@ public sealed class OpportunityStore(DbSession db, StageStore stages, Caller cal
             EventId = eventId,
             caller.Actor,
         }, ct);
+        foreach (var (type, data) in OpportunityChanges.Of(opportunity, from, to, cause, ruleId, eventId))
+            changes.Add(caller, type, data);
+    }
+}
+
+/// <summary>The changes one history entry publishes (a bulk move publishes the same, item by item).</summary>
+public static class OpportunityChanges
+{
+    public static IEnumerable<(string Type, object Data)> Of(
+        OpportunityRow o, StageRow? from, StageRow to, HistoryCause cause, long? ruleId = null, string? eventId = null)
+    {
+        var probability = Hundredths.ToPercent(o.ProbabilityBp);
+        var source = o.ProbabilityState.Source;
+        if (cause == HistoryCause.Created)
+        {
+            yield return (ChangeTypes.OpportunityCreated, new
+            {
+                opportunityId = o.Id, stageId = to.Id, stageName = to.Name, probability, probabilitySource = source,
+                expectedRevenue = Cents.ToAmount(o.ExpectedRevenueCents), teamId = o.TeamId,
+            });
+            yield break;
+        }
+        if (from?.Id != to.Id)
+            yield return (ChangeTypes.OpportunityStageChanged, new
+            {
+                opportunityId = o.Id, fromStageId = from?.Id, fromStageName = from?.Name, toStageId = to.Id, toStageName = to.Name,
+                probability, probabilitySource = source, cause, ruleId, eventId,
+            });
+        switch (cause)
+        {
+            case HistoryCause.Won:
+                yield return (ChangeTypes.OpportunityWon, new { opportunityId = o.Id, stageId = to.Id, probability });
+                break;
+            case HistoryCause.Lost:
+                yield return (ChangeTypes.OpportunityLost, new { opportunityId = o.Id, stageId = to.Id, probability, lostReason = o.LostReason });
+                break;
+            case HistoryCause.Reopened:
+                yield return (ChangeTypes.OpportunityReopened, new { opportunityId = o.Id, stageId = to.Id, probability });
+                break;
+        }
+    }
 }

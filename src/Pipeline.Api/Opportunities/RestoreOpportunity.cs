@@ -17,8 +17,9 @@ public sealed class RestoreOpportunityHandler(OpportunityStore store) : ICommand
         var opportunity = await store.LoadAsync(command.OpportunityId, command.ExpectedVersion, ct);
         Closing.CheckRestore(opportunity.OutcomeValue).ThrowIfBroken();
         if (opportunity.Active) return opportunity.ToDto();
+        var before = OpportunityStore.Snapshot(opportunity);
         opportunity.Active = true;
-        await store.SaveAsync(opportunity, ct);
+        await store.UpdateAsync(opportunity, before, ct);
         return opportunity.ToDto();
     }
 }

@@ -25,8 +25,9 @@ public sealed class SetOpportunityProbabilityHandler(OpportunityStore store) : I
     {
         var opportunity = await store.LoadAsync(command.OpportunityId, command.ExpectedVersion, ct);
         ProbabilityPolicy.CheckManual(opportunity.OutcomeValue).ThrowIfBroken();
+        var before = OpportunityStore.Snapshot(opportunity);
         opportunity.ProbabilityState = new ProbabilityState(command.Body.Probability!.Value, ProbabilitySource.Manual);
-        await store.SaveAsync(opportunity, ct);
+        await store.UpdateAsync(opportunity, before, ct);
         return opportunity.ToDto();
     }
 }

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Mediator;
+using Pipeline.Api.Changes;
 using Pipeline.Api.Data;
 using Pipeline.Api.Infrastructure;
 using Pipeline.Api.Rules;
@@ -47,13 +48,13 @@ public sealed class UpdateOpportunityHandler(OpportunityStore store) : ICommandH
         if (changes.ExternalRef is { } reference && reference != opportunity.ExternalRef)
             ExternalRefs.CheckFree(reference, await store.ExternalRefHolderAsync(reference, ct)).ThrowIfBroken();
 
-        var before = (opportunity.Name, opportunity.ExpectedRevenueCents, opportunity.TeamId, opportunity.ExternalRef);
+        var before = OpportunityStore.Snapshot(opportunity);
         opportunity.Name = name;
         opportunity.ExpectedRevenueCents = changes.ExpectedRevenue is { } revenue ? Cents.Of(revenue) : opportunity.ExpectedRevenueCents;
         opportunity.TeamId = teamId;
         opportunity.ExternalRef = changes.ExternalRef ?? opportunity.ExternalRef;
-        if ((opportunity.Name, opportunity.ExpectedRevenueCents, opportunity.TeamId, opportunity.ExternalRef) != before)
-            await store.SaveAsync(opportunity, ct);
+        if (ChangedFields.Of(before, OpportunityStore.Snapshot(opportunity)).Count > 0)
+            await store.UpdateAsync(opportunity, before, ct);
         return opportunity.ToDto();
     }
 }

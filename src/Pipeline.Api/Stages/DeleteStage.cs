@@ -1,6 +1,8 @@
 using System.Data.Common;
 using Mediator;
+using Pipeline.Api.Changes;
 using Pipeline.Api.Data;
+using Pipeline.Api.Opportunities;
 using Pipeline.Api.Infrastructure;
 using Pipeline.Api.Rules;
 using Pipeline.Api.Tenancy;
@@ -26,7 +28,7 @@ public sealed record DeleteStage(long StageId, long? ExpectedVersion, long? Move
     };
 }
 
-public sealed class DeleteStageHandler(StageStore store, StageAuditLog audit, DbSession db, Caller caller)
+public sealed class DeleteStageHandler(StageStore store, StageAuditLog audit, DbSession db, ChangeLog changes, Caller caller)
     : ICommandHandler<DeleteStage, Unit>
 {
     public async ValueTask<Unit> Handle(DeleteStage command, CancellationToken ct)
@@ -82,8 +84,15 @@ public sealed class DeleteStageHandler(StageStore store, StageAuditLog audit, Db
             Now = store.Now,
             caller.Actor,
         };
+        var moving = await db.QueryAsync<OpportunityRow>(Sql.Moving, parameters, ct);
         await db.ExecuteAsync(Sql.RecordMoves, parameters, ct);
         await db.ExecuteAsync(Sql.MoveAll, parameters, ct);
+        foreach (var row in moving)
+        {
+            row.StageId = to.Id;
+            if (parameters.TargetBp is { } target) (row.ProbabilityBp, row.ProbabilitySource) = (target, "stage");
+            foreach (var (type, data) in OpportunityChanges.Of(row, from, to, HistoryCause.StageDeleted)) changes.Add(caller, type, data);
+        }
     }
 
     private static class Sql
@@ -93,6 +102,8 @@ public sealed class DeleteStageHandler(StageStore store, StageAuditLog audit, Db
             WHERE TenantId = @TenantId AND StageId = @StageId
             GROUP BY Active
             """;
+
+        public const string Moving = $"SELECT {OpportunitySql.Columns} FROM Opportunities WHERE TenantId = @TenantId AND StageId = @FromStageId";
 
         public const string RecordMoves = """
             INSERT INTO OpportunityHistory (TenantId, OpportunityId, OccurredAtMs, Cause, FromStageId, FromStageName,

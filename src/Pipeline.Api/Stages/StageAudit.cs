@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Pipeline.Api.Changes;
 using Pipeline.Api.Data;
 using Pipeline.Api.Infrastructure;
 using Pipeline.Api.Rules;
@@ -22,8 +23,11 @@ public sealed record StageAuditEntryDto(
     long Id, long StageId, string StageName, StageAuditAction Action, IReadOnlyList<string> Fields,
     JsonElement? Before, JsonElement? After, string Actor, DateTimeOffset OccurredAt);
 
-/// <summary>Records stage configuration changes in the transaction that makes them (HubSpot keeps this; Odoo does not).</summary>
-public sealed class StageAuditLog(DbSession db, Caller caller, TimeProvider clock)
+/// <summary>
+/// Records stage configuration changes in the transaction that makes them (HubSpot keeps this; Odoo does not), and
+/// publishes each as a change (<c>stage.created</c>, <c>stage.updated</c>, <c>stage.reordered</c>, <c>stage.deleted</c>).
+/// </summary>
+public sealed class StageAuditLog(DbSession db, ChangeLog changes, Caller caller, TimeProvider clock)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -38,29 +42,37 @@ public sealed class StageAuditLog(DbSession db, Caller caller, TimeProvider cloc
         ["sequence"] = stage.Sequence,
     };
 
-    public Task RecordAsync(
+    /// <summary>One audit entry and one change; <paramref name="reassigned"/>, when the probability changed, is how many took it.</summary>
+    public async Task RecordAsync(
         StageRow stage, StageAuditAction action, Dictionary<string, object?>? before, Dictionary<string, object?>? after,
-        CancellationToken ct)
+        CancellationToken ct, int? reassigned = null)
     {
-        var fields = (before, after) switch
-        {
-            ({ } b, { } a) => a.Keys.Where(k => !Equals(a[k], b[k])).ToList(),
-            (null, { } a) => a.Keys.ToList(),
-            ({ } b, null) => b.Keys.ToList(),
-            _ => [],
-        };
-        return db.ExecuteAsync(Sql.Record, new
+        var fields = ChangedFields.Of(before, after);
+        var changedBefore = ChangedFields.Only(fields, before);
+        var changedAfter = ChangedFields.Only(fields, after);
+        await db.ExecuteAsync(Sql.Record, new
         {
             caller.TenantId,
             StageId = stage.Id,
             StageName = stage.Name,
             Action = EnumText.Of(action),
             Fields = string.Join(',', fields),
-            Before = before is null ? null : JsonSerializer.Serialize(fields.ToDictionary(f => f, f => before[f]), Json),
-            After = after is null ? null : JsonSerializer.Serialize(fields.ToDictionary(f => f, f => after[f]), Json),
+            Before = changedBefore is null ? null : JsonSerializer.Serialize(changedBefore, Json),
+            After = changedAfter is null ? null : JsonSerializer.Serialize(changedAfter, Json),
             caller.Actor,
             Now = clock.GetUtcNow().ToUnixTimeMilliseconds(),
         }, ct);
+        if (fields.Count == 0) return;
+        var type = action switch
+        {
+            StageAuditAction.Created => ChangeTypes.StageCreated,
+            StageAuditAction.Reordered => ChangeTypes.StageReordered,
+            StageAuditAction.Deleted => ChangeTypes.StageDeleted,
+            _ => ChangeTypes.StageUpdated,
+        };
+        changes.Add(caller, type, reassigned is { } count
+            ? new { stageId = stage.Id, stageName = stage.Name, fields, before = changedBefore, after = changedAfter, reassigned = count }
+            : new { stageId = stage.Id, stageName = stage.Name, fields, before = changedBefore, after = changedAfter });
     }
 
     private static class Sql

@@ -50,10 +50,13 @@ public sealed class StageStore(DbSession db, StageAuditLog audit, Caller caller,
             stage.RottingDays, Now = now,
         }, ct);
         stage.Version++;
-        await audit.RecordAsync(stage, StageAuditAction.Updated, StageAuditLog.Snapshot(before), StageAuditLog.Snapshot(stage), ct);
         var probabilityChanged = (stage.ProbabilityBp, stage.AutoProbability) != (before.ProbabilityBp, before.AutoProbability);
-        return probabilityChanged && stage is { AutoProbability: true, IsClosing: false, ProbabilityBp: { } bp }
+        var reassigned = probabilityChanged && stage is { AutoProbability: true, IsClosing: false, ProbabilityBp: { } bp }
             ? await db.ExecuteAsync(StageSql.Reassign, new { caller.TenantId, StageId = stage.Id, ProbabilityBp = bp, Now = now }, ct)
             : 0;
+        // One change for the stage, carrying the count: a reassignment of 100k opportunities is not 100k changes.
+        await audit.RecordAsync(stage, StageAuditAction.Updated, StageAuditLog.Snapshot(before), StageAuditLog.Snapshot(stage), ct,
+            probabilityChanged ? reassigned : null);
+        return reassigned;
     }
 }

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
 using Mediator;
+using Pipeline.Api.Changes;
 using Pipeline.Api.Data;
+using Pipeline.Api.Stages;
 using Pipeline.Api.Rules;
 
 namespace Pipeline.Api.Tenancy;
@@ -12,25 +14,31 @@ namespace Pipeline.Api.Tenancy;
 /// </summary>
 public sealed record ProvisionTenant(string TenantId) : ICommand<bool>;
 
-public sealed class ProvisionTenantHandler(DbSession db, TimeProvider clock) : ICommandHandler<ProvisionTenant, bool>
+public sealed class ProvisionTenantHandler(DbSession db, ChangeLog changes, TimeProvider clock) : ICommandHandler<ProvisionTenant, bool>
 {
     public async ValueTask<bool> Handle(ProvisionTenant command, CancellationToken ct)
     {
         if (await db.ExecuteScalarAsync<long>(Sql.Exists, new { command.TenantId }, ct) > 0) return false;
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         await db.ExecuteAsync(Sql.InsertTenant, new { command.TenantId, Now = now }, ct);
+        await db.ExecuteAsync(Sql.InsertChangeSequence, new { command.TenantId }, ct);
         var stageIds = new Dictionary<string, long>();
         foreach (var s in DefaultStages.All)
-            stageIds[s.Name] = await db.InsertAsync(Sql.InsertStage, new
+        {
+            var row = new StageRow
             {
-                command.TenantId,
-                s.Name,
-                s.Sequence,
-                ProbabilityBp = s.Probability is { } p ? Hundredths.Of(p) : (int?)null,
-                s.AutoProbability,
-                s.IsClosing,
-                Now = now,
+                Name = s.Name, Sequence = s.Sequence, ProbabilityBp = s.Probability is { } p ? Hundredths.Of(p) : null,
+                AutoProbability = s.AutoProbability, IsClosing = s.IsClosing, Version = 1,
+            };
+            row.Id = stageIds[s.Name] = await db.InsertAsync(Sql.InsertStage, new
+            {
+                command.TenantId, row.Name, row.Sequence, row.ProbabilityBp, row.AutoProbability, row.IsClosing, Now = now,
             }, ct);
+            // The feed starts with the tenant's first stages, so that a reader can build the board from it alone.
+            var after = StageAuditLog.Snapshot(row);
+            changes.Add(command.TenantId, SystemActor, ChangeTypes.StageCreated,
+                new { stageId = row.Id, stageName = row.Name, fields = after.Keys, before = (object?)null, after });
+        }
         await db.ExecuteAsync(Sql.InsertRule, AutomationPolicy.Defaults.Select((r, i) => new
         {
             command.TenantId, r.EventType, TargetStageId = stageIds[r.TargetStage], Sequence = i + 1, Now = now,
@@ -38,8 +46,13 @@ public sealed class ProvisionTenantHandler(DbSession db, TimeProvider clock) : I
         return true;
     }
 
+    /// <summary>The actor of what the service does by itself.</summary>
+    public const string SystemActor = "system";
+
     private static class Sql
     {
+        public const string InsertChangeSequence = "INSERT INTO ChangeSequences (TenantId, LastSequence) VALUES (@TenantId, 0)";
+
         public const string Exists = "SELECT COUNT(*) FROM Tenants WHERE Id = @TenantId";
 
         public const string InsertTenant = "INSERT INTO Tenants (Id, ProvisionedAtMs, StagesRevision) VALUES (@TenantId, @Now, 0)";

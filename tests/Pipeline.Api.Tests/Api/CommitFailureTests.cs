@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Pipeline.Api.Changes;
 using Pipeline.Api.Opportunities;
 
 namespace Pipeline.Api.Tests.Api;
@@ -83,6 +84,22 @@ public sealed class CommitFailureTests(DatabaseProvider provider)
         Assert.That((await _api.HistoryAsync(opportunity.Id)).Count(h => h.Cause == Pipeline.Api.Rules.HistoryCause.Automation), Is.EqualTo(1));
     }
 
+    [Test]
+    public async Task AChangeIsNeverPublished_ForATransactionThatRolledBack()
+    {
+        var before = await ReadAsync<ChangePage>(await _api.GetAsync("/api/v1/changes?limit=500"));
+        _dialect.RollBackNextCommit();
+        var refused = await CreateAsync("Extension garage", key: null);
+        var created = await _api.CreateOpportunityAsync(new { name = "Véranda" });
+
+        await ProblemAsync(refused, HttpStatusCode.ServiceUnavailable, "commit-outcome-unknown");
+        var after = await ReadAsync<ChangePage>(await _api.GetAsync($"/api/v1/changes?after={before.LastSequence}"));
+        Assert.That(after.Items.Select(c => (c.Sequence, c.Type, c.Data.GetProperty("opportunityId").GetInt64())),
+            Is.EqualTo(new[] { (before.LastSequence + 1, "opportunity.created", created.Id) }),
+            "the rolled-back creation took no sequence and published nothing; the next commit follows without a gap");
+        Assert.That(await CountAsync("Extension garage"), Is.Zero);
+    }
+
     private Task<HttpResponseMessage> CreateAsync(string name, string? key)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/opportunities") { Content = JsonContent.Create(new { name }) };
@@ -99,20 +116,32 @@ public sealed class CommitFailureTests(DatabaseProvider provider)
         public void Dispose() => (inner as IDisposable)?.Dispose();
 
         private int _toDrop;
+        private int _toRollBack;
 
         public int Dropped { get; private set; }
 
         public void DropNextCommits(int count) => (_toDrop, Dropped) = (count, 0);
 
+        /// <summary>The next commit rolls back instead, and reports the connection lost.</summary>
+        public void RollBackNextCommit() => _toRollBack = 1;
+
         public async Task CommitAsync(DbTransaction transaction, CancellationToken ct)
         {
+            if (Interlocked.Exchange(ref _toRollBack, 0) == 1)
+            {
+                await transaction.RollbackAsync(ct);
+                throw Lost();
+            }
             await inner.CommitAsync(transaction, ct);
             if (Interlocked.Decrement(ref _toDrop) < 0) return;
             Dropped++;
-            throw inner.Provider == DatabaseProvider.PostgreSql
+            throw Lost();
+        }
+
+        private Exception Lost() =>
+            inner.Provider == DatabaseProvider.PostgreSql
                 ? new NpgsqlException("Exception while reading from stream", new IOException("Connection reset by peer"))
                 : new SqliteException("database is locked", 5);
-        }
 
         public DatabaseProvider Provider => inner.Provider;
         public string SelectInsertedId => inner.SelectInsertedId;
@@ -122,6 +151,9 @@ public sealed class CommitFailureTests(DatabaseProvider provider)
         public void Migrate() => inner.Migrate();
         public object? Bind(object? parameters) => inner.Bind(parameters);
         public string IdsIn(string jsonParameter) => inner.IdsIn(jsonParameter);
+        public string JsonRows(string jsonParameter, params JsonColumn[] columns) => inner.JsonRows(jsonParameter, columns);
+        public string TakeChangeSequences => inner.TakeChangeSequences;
+        public string ClaimDueDeliveries => inner.ClaimDueDeliveries;
         public bool IsTransient(DbException exception) => inner.IsTransient(exception);
         public bool IsForeignKeyViolation(DbException exception) => inner.IsForeignKeyViolation(exception);
         public bool IsUniqueViolation(DbException exception) => inner.IsUniqueViolation(exception);

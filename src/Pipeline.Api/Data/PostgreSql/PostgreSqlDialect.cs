@@ -40,6 +40,26 @@ public sealed class PostgreSqlDialect : ISqlDialect, IDisposable
 
     public string IdsIn(string jsonParameter) => $"SELECT CAST(jsonb_array_elements_text(CAST({jsonParameter} AS jsonb)) AS BIGINT)";
 
+    /// <summary>json, not jsonb: a JSON member keeps its text (jsonb would reorder an object's keys).</summary>
+    public string JsonRows(string jsonParameter, params JsonColumn[] columns) =>
+        $"(SELECT {string.Join(", ", columns.Select(Column))} FROM json_array_elements(CAST({jsonParameter} AS json)) AS r(e))";
+
+    private static string Column(JsonColumn c) => c.Type switch
+    {
+        JsonColumnType.Int64 => $"CAST(e->>'{c.Name}' AS BIGINT) AS {c.Name}",
+        JsonColumnType.Text => $"e->>'{c.Name}' AS {c.Name}",
+        _ => $"CAST(e->'{c.Name}' AS TEXT) AS {c.Name}",
+    };
+
+    public string TakeChangeSequences =>
+        "UPDATE ChangeSequences SET LastSequence = LastSequence + @Count WHERE TenantId = @TenantId RETURNING LastSequence";
+
+    public string ClaimDueDeliveries => $"""
+        UPDATE WebhookDeliveries SET LeaseToken = @Token, LeaseUntilMs = @Until
+        WHERE Id IN (SELECT d.Id FROM WebhookDeliveries d WHERE {DueDeliveries.Where}
+                     ORDER BY d.NextAttemptAtMs LIMIT @Limit FOR UPDATE OF d SKIP LOCKED)
+        """;
+
     public DbConnection CreateConnection() => _dataSource.CreateConnection();
 
     /// <summary>

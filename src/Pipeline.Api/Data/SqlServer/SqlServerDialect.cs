@@ -21,6 +21,26 @@ public sealed class SqlServerDialect(string connectionString) : ISqlDialect
 
     public string IdsIn(string jsonParameter) => $"SELECT CAST([value] AS BIGINT) FROM OPENJSON({jsonParameter})";
 
+    public string JsonRows(string jsonParameter, params JsonColumn[] columns) =>
+        $"(SELECT * FROM OPENJSON({jsonParameter}) WITH ({string.Join(", ", columns.Select(Column))}))";
+
+    private static string Column(JsonColumn c) => c.Type switch
+    {
+        JsonColumnType.Int64 => $"{c.Name} BIGINT '$.{c.Name}'",
+        JsonColumnType.Text => $"{c.Name} NVARCHAR(4000) '$.{c.Name}'",
+        _ => $"{c.Name} NVARCHAR(MAX) '$.{c.Name}' AS JSON",
+    };
+
+    public string TakeChangeSequences =>
+        "UPDATE ChangeSequences SET LastSequence = LastSequence + @Count OUTPUT inserted.LastSequence WHERE TenantId = @TenantId";
+
+    /// <summary>UPDLOCK holds what the claim read; READPAST steps over rows another instance holds.</summary>
+    public string ClaimDueDeliveries => $"""
+        UPDATE WebhookDeliveries SET LeaseToken = @Token, LeaseUntilMs = @Until
+        WHERE Id IN (SELECT TOP (@Limit) d.Id FROM WebhookDeliveries d WITH (READPAST, UPDLOCK, ROWLOCK)
+                     WHERE {DueDeliveries.Where} ORDER BY d.NextAttemptAtMs)
+        """;
+
     public DbConnection CreateConnection() => new SqlConnection(connectionString);
 
     /// <summary>

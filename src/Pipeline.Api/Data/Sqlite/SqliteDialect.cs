@@ -30,6 +30,18 @@ public sealed class SqliteDialect : ISqlDialect
 
     public string IdsIn(string jsonParameter) => $"SELECT value FROM json_each({jsonParameter})";
 
+    public string JsonRows(string jsonParameter, params JsonColumn[] columns) =>
+        $"(SELECT {string.Join(", ", columns.Select(c => $"json_extract(value, '$.{c.Name}') AS {c.Name}"))} FROM json_each({jsonParameter}))";
+
+    public string TakeChangeSequences =>
+        "UPDATE ChangeSequences SET LastSequence = LastSequence + @Count WHERE TenantId = @TenantId RETURNING LastSequence";
+
+    /// <summary>One process writes at a time: the claim's own write transaction is the only lock needed.</summary>
+    public string ClaimDueDeliveries => $"""
+        UPDATE WebhookDeliveries SET LeaseToken = @Token, LeaseUntilMs = @Until
+        WHERE Id IN (SELECT d.Id FROM WebhookDeliveries d WHERE {DueDeliveries.Where} ORDER BY d.NextAttemptAtMs LIMIT @Limit)
+        """;
+
     public DbConnection CreateConnection() => new SqliteConnection(_connectionString);
 
     /// <summary>
