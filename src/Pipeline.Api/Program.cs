@@ -9,6 +9,7 @@ using Pipeline.Api.Opportunities;
 using Pipeline.Api.Reports;
 using Pipeline.Api.Stages;
 using Pipeline.Api.Tenancy;
+using Pipeline.Api.Webhooks;
 
 var builder = WebApplication.CreateBuilder(args);
 var demo = args.Contains("--demo");
@@ -34,6 +35,22 @@ builder.Services.AddMediator(options =>
 // Outbound changes: each unit of work's outbox (written before COMMIT), the feed, and a bell rung after COMMIT.
 builder.Services.AddScoped<ChangeLog>().AddScoped<ChangeFeed>().AddSingleton<ChangeSignal>();
 builder.Services.AddOptions<ChangesOptions>().BindConfiguration("Changes").ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddSingleton<ChangePurger>().AddHostedService(sp => sp.GetRequiredService<ChangePurger>());
+
+// Webhooks: deliveries leave the outbox from a background dispatcher (every instance runs one; leases keep them apart).
+// No redirects, no proxy, and every connection checks where the host resolves to now (no server-side request forgery).
+builder.Services.AddOptions<WebhookOptions>().BindConfiguration("Webhooks").ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddScoped<WebhookStore>().AddScoped<WebhookQueries>().AddSingleton<WebhookUrlGuard>().AddSingleton<WebhookTelemetry>();
+builder.Services.AddHttpClient(WebhookDispatcher.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
+    .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+    {
+        AllowAutoRedirect = false,
+        UseProxy = false,
+        UseCookies = false,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+        ConnectCallback = sp.GetRequiredService<WebhookUrlGuard>().ConnectAsync,
+    });
+builder.Services.AddHostedService<WebhookDispatcher>();
 builder.Services.AddScoped<StageStore>().AddScoped<StageQueries>().AddScoped<StageAuditLog>().AddScoped<StageAuditQueries>();
 builder.Services.AddScoped<OpportunityStore>().AddScoped<OpportunityQueries>();
 builder.Services.AddScoped<BoardQueries>().AddScoped<ReportQueries>();
@@ -118,6 +135,7 @@ api.MapOpportunitiesApi();
 api.MapAutomationApi();
 api.MapReportsApi();
 api.MapChangesApi();
+api.MapWebhooksApi();
 
 app.Run();
 

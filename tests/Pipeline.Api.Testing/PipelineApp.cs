@@ -49,6 +49,9 @@ public sealed class PipelineApp(
             builder.UseSetting($"RateLimiting:{bucket}:TokenLimit", "1000000");
             builder.UseSetting($"RateLimiting:{bucket}:TokensPerPeriod", "1000000");
         }
+        // Webhook tests deliver to a receiver on loopback over http; the SSRF tests turn both back off.
+        builder.UseSetting("Webhooks:AllowInsecureUrls", "true");
+        builder.UseSetting("Webhooks:AllowPrivateNetworks", "true");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Logging:LogLevel:Pipeline.Api", "Information");
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Dapper;
 using Microsoft.Extensions.Options;
 using Pipeline.Api.Data;
 
@@ -20,52 +19,24 @@ public sealed class AutomationOptions
     public int PurgeBatchSize { get; set; } = 500;
 }
 
-/// <summary>Deletes inbox rows past their retention, in small batches so that writers are never blocked for long.</summary>
+/// <summary>Deletes inbox events and idempotency keys past <c>Automation:InboxRetention</c>.</summary>
 public sealed partial class InboxPurger(
     ISqlDialect dialect, TimeProvider clock, IOptions<AutomationOptions> options, ILogger<InboxPurger> logger)
-    : BackgroundService
+    : Retention(dialect, clock, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.PurgeInterval, clock);
-        do
-        {
-            try
-            {
-                await PurgeAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                PurgeFailed(e);
-            }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override TimeSpan Interval => options.Value.PurgeInterval;
 
-    /// <summary>Deletes every inbox event and idempotency key older than the retention; returns how many.</summary>
-    public async Task<int> PurgeAsync(CancellationToken ct)
+    public override async Task<int> PurgeAsync(CancellationToken ct)
     {
-        var cutoff = (clock.GetUtcNow() - options.Value.InboxRetention).ToUnixTimeMilliseconds();
-        var total = 0;
-        foreach (var batch in new[] { Sql.PurgeEvents(dialect), Sql.PurgeKeys(dialect) })
-        {
-            int deleted;
-            do
-            {
-                await using var connection = dialect.CreateConnection();
-                deleted = await connection.ExecuteAsync(new CommandDefinition(batch,
-                    new { Cutoff = cutoff, Limit = options.Value.PurgeBatchSize }, cancellationToken: ct));
-                total += deleted;
-            } while (deleted == options.Value.PurgeBatchSize);
-        }
+        var cutoff = (Clock.GetUtcNow() - options.Value.InboxRetention).ToUnixTimeMilliseconds();
+        var total = await DeleteInBatchesAsync(Sql.PurgeEvents(Dialect), cutoff, options.Value.PurgeBatchSize, ct)
+                    + await DeleteInBatchesAsync(Sql.PurgeKeys(Dialect), cutoff, options.Value.PurgeBatchSize, ct);
         if (total > 0) Purged(total);
         return total;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Purged {Count} inbox events and idempotency keys past their retention")]
     private partial void Purged(int count);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Inbox purge failed; it runs again at the next interval")]
-    private partial void PurgeFailed(Exception exception);
 
     private static class Sql
     {

@@ -17,6 +17,10 @@ public sealed class ChangeLog(DbSession db, TimeProvider clock, IOptions<JsonOpt
 {
     private readonly List<(string Type, string Data)> _pending = [];
     private string? _tenantId;
+    private bool _ring;
+
+    /// <summary>Rings the bell after COMMIT though no change was added (a delivery queued again wants sending now).</summary>
+    public void RingAfterCommit() => _ring = true;
 
     public void Add(Caller caller, string type, object data) => Add(caller.TenantId, caller.Actor, type, data);
 
@@ -37,12 +41,13 @@ public sealed class ChangeLog(DbSession db, TimeProvider clock, IOptions<JsonOpt
     {
         _pending.Clear();
         _tenantId = null;
+        _ring = false;
     }
 
     /// <summary>Writes the pending changes; returns whether there were any (the caller then signals readers after COMMIT).</summary>
     internal async Task<bool> FlushAsync(CancellationToken ct)
     {
-        if (_pending.Count == 0) return false;
+        if (_pending.Count == 0) return _ring;
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         // Last statement but two of the unit of work: the counter's row lock is held only for the rest of the commit.
         var last = await db.ExecuteScalarAsync<long>(db.Dialect.TakeChangeSequences, new { TenantId = _tenantId, _pending.Count }, ct);
@@ -103,7 +108,8 @@ public sealed class ChangeLog(DbSession db, TimeProvider clock, IOptions<JsonOpt
                 JsonColumn.Int64("Sequence"), JsonColumn.Text("ChangeId"), JsonColumn.Text("Type"), JsonColumn.Json("Data"))} c
             """;
 
-        public const string Webhooks = "SELECT Id, Types FROM Webhooks WHERE TenantId = @TenantId AND Enabled = 1";
+        /// <summary>Disabled ones too: their deliveries wait, and go when the webhook is enabled again.</summary>
+        public const string Webhooks = "SELECT Id, Types FROM Webhooks WHERE TenantId = @TenantId";
 
         public static string Deliver(ISqlDialect d) => $"""
             INSERT INTO WebhookDeliveries (TenantId, WebhookId, ChangeId, ChangeType, ChangeSequence, Payload, Status, Attempts,

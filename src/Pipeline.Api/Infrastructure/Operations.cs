@@ -28,7 +28,7 @@ public static class Operations
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(CommandTelemetry.Name, AutomationTelemetry.MeterName));
+                .AddMeter(CommandTelemetry.Name, AutomationTelemetry.MeterName, Webhooks.WebhookTelemetry.MeterName));
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
             telemetry.UseOtlpExporter();
 

@@ -63,3 +63,5 @@ CREATE TABLE dbo.WebhookDeliveries (
 CREATE INDEX IX_WebhookDeliveries_Webhook ON dbo.WebhookDeliveries (WebhookId, Id);
 CREATE INDEX IX_WebhookDeliveries_Due ON dbo.WebhookDeliveries (NextAttemptAtMs) WHERE Status = 'pending';
 CREATE INDEX IX_WebhookDeliveries_Created ON dbo.WebhookDeliveries (CreatedAtMs, Id);
+-- An instance reads back the attempts it has just leased.
+CREATE INDEX IX_WebhookDeliveries_Lease ON dbo.WebhookDeliveries (LeaseToken);

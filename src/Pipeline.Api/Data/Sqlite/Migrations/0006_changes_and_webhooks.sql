@@ -63,3 +63,5 @@ CREATE TABLE WebhookDeliveries (
 CREATE INDEX IX_WebhookDeliveries_Webhook ON WebhookDeliveries (WebhookId, Id);
 CREATE INDEX IX_WebhookDeliveries_Due ON WebhookDeliveries (NextAttemptAtMs) WHERE Status = 'pending';
 CREATE INDEX IX_WebhookDeliveries_Created ON WebhookDeliveries (CreatedAtMs, Id);
+-- An instance reads back the attempts it has just leased.
+CREATE INDEX IX_WebhookDeliveries_Lease ON WebhookDeliveries (LeaseToken);
