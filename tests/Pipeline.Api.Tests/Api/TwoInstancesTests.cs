@@ -116,7 +116,7 @@ public sealed class TwoInstancesTests
         }
     }
 
-    private Instance Start(string connectionString, DatabaseProvider provider = DatabaseProvider.PostgreSql)
+    private Instance Start(string connectionString, DatabaseProvider provider = DatabaseProvider.PostgreSql, params string[] settings)
     {
         var port = FreePort();
         var service = typeof(Program).Assembly.Location;
@@ -140,6 +140,7 @@ public sealed class TwoInstancesTests
                 ["RateLimiting__Tenant__TokensPerPeriod"] = "1000000",
             },
         };
+        foreach (var setting in settings) start.Environment[setting[..setting.IndexOf('=')]] = setting[(setting.IndexOf('=') + 1)..];
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
@@ -147,6 +148,63 @@ public sealed class TwoInstancesTests
         process.BeginErrorReadLine();
         _instances.Add(process);
         return new Instance(process, port);
+    }
+
+    /// <summary>Webhooks to the test's receiver on loopback, retried every 200 ms, leases of 2 s (a crash is taken over quickly).</summary>
+    private static readonly string[] Webhooks =
+    [
+        "Webhooks__AllowInsecureUrls=true", "Webhooks__AllowPrivateNetworks=true", "Webhooks__FirstRetryDelay=00:00:00.200",
+        "Webhooks__BackoffFactor=1", "Webhooks__MaxAttempts=50", "Webhooks__PollInterval=00:00:00.100", "Webhooks__LeaseDuration=00:00:02",
+    ];
+
+    [Test]
+    public async Task TwoInstancesOnOneDatabase_DeliverEveryChange_AndNeverTheSameAttemptTwice()
+    {
+        PipelineApps.RequireEngine(DatabaseProvider.PostgreSql);
+        var database = PipelineApps.NewDatabase(DatabaseProvider.PostgreSql);
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var (a, b) = (Start(database, DatabaseProvider.PostgreSql, Webhooks), Start(database, DatabaseProvider.PostgreSql, Webhooks));
+        using var apiA = await ReadyAsync(a);
+        using var apiB = await ReadyAsync(b);
+        var hook = await TenantClient.ReadAsync<Pipeline.Api.Webhooks.WebhookDto>(
+            await apiA.PostAsJsonAsync("/api/v1/webhooks", new { url = receiver.Url("both"), types = new[] { "opportunity.created" } }),
+            HttpStatusCode.Created);
+
+        await Task.WhenAll(Enumerable.Range(0, 120).Select(i =>
+            (i % 2 == 0 ? apiA : apiB).PostAsJsonAsync("/api/v1/opportunities", new { name = $"Chantier {i}" })));
+
+        var received = await receiver.WaitForAsync("both", 120);
+        await Task.Delay(1000); // time for a duplicate, if there were one, to arrive
+        Assert.That(receiver.At("both").Select(d => d.Id).Distinct().Count(), Is.EqualTo(120), "every change delivered");
+        Assert.That(receiver.At("both"), Has.Count.EqualTo(120), "no change sent twice by the two dispatchers");
+        Assert.That(received.All(d => WebhookReceiver.Verifies(d, hook.Secret!)), Is.True);
+    }
+
+    [Test]
+    public async Task AChangeCommitted_ThenTheProcessKilled_IsDeliveredAfterRestart()
+    {
+        var database = PipelineApps.NewDatabase(DatabaseProvider.Sqlite);
+        var port = WebhookReceiver.FreePort();
+        var first = Start(database, DatabaseProvider.Sqlite, Webhooks);
+        Pipeline.Api.Webhooks.WebhookDto hook;
+        OpportunityDto created;
+        using (var api = await ReadyAsync(first))
+        {
+            hook = await TenantClient.ReadAsync<Pipeline.Api.Webhooks.WebhookDto>(
+                await api.PostAsJsonAsync("/api/v1/webhooks", new { url = $"http://127.0.0.1:{port}/hook" }), HttpStatusCode.Created);
+            created = await TenantClient.ReadAsync<OpportunityDto>(
+                await api.PostAsJsonAsync("/api/v1/opportunities", new { name = "Survit au crash" }), HttpStatusCode.Created);
+        }
+        // SIGKILL: no shutdown, no flush; the receiver is down, so the change cannot have been delivered yet.
+        first.Process.Kill();
+        await first.Process.WaitForExitAsync();
+
+        await using var receiver = await WebhookReceiver.StartAsync(port);
+        using var again = await ReadyAsync(Start(database, DatabaseProvider.Sqlite, Webhooks));
+        var delivery = (await receiver.WaitForAsync("hook", 1, d => d.Body.Contains("opportunity.created"))).Single();
+
+        Assert.That(System.Text.Json.Nodes.JsonNode.Parse(delivery.Body)!["data"]!["opportunityId"]!.GetValue<long>(), Is.EqualTo(created.Id));
+        Assert.That(WebhookReceiver.Verifies(delivery, hook.Secret!), Is.True);
     }
 
     private static async Task<HttpClient> ReadyAsync(Instance instance)
