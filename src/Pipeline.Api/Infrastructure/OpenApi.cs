@@ -34,6 +34,12 @@ public static class OpenApi
             o.IncludeXmlComments(Assembly.GetExecutingAssembly());
             o.MapType<decimal>(() => new OpenApiSchema { Type = JsonSchemaType.Number, Format = "decimal" });
             o.MapType<Optional<long?>>(() => new OpenApiSchema { Type = JsonSchemaType.Integer | JsonSchemaType.Null, Format = "int64" });
+            o.MapType<Optional<string?>>(() => new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null, MaxLength = 500 });
+            o.MapType<Optional<IReadOnlyList<string>?>>(() => new OpenApiSchema
+            {
+                Type = JsonSchemaType.Array | JsonSchemaType.Null, MinItems = 1, MaxItems = Changes.ChangeTypes.All.Count,
+                Items = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [.. Changes.ChangeTypes.All.Select(t => (System.Text.Json.Nodes.JsonNode)t)] },
+            });
             o.AddSecurityDefinition(Bearer, new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.Http,
@@ -48,6 +54,7 @@ public static class OpenApi
                               + "signature checked, 30 s of clock skew.",
             });
             o.OperationFilter<ScopesOperationFilter>();
+            o.OperationFilter<Webhooks.WebhookCallbackOperationFilter>();
             o.DocumentFilter<TagDescriptionsDocumentFilter>();
             o.DocumentFilter<ReferenceWrappersDocumentFilter>();
             o.OperationFilter<RequestExamplesOperationFilter>();
@@ -128,6 +135,8 @@ public static class OpenApi
             ["Events"] = "Business events reported by other OpenFire modules, applied exactly once.",
             ["Board"] = "The kanban board in one call.",
             ["Reports"] = "Forecast, time in stage, conversion and stale opportunities.",
+            ["Changes"] = "Every committed change, in order: a replayable feed to poll (or long-poll) from where a reader stopped.",
+            ["Webhooks"] = "Changes pushed to other modules' URLs, signed (Standard Webhooks), at least once, with their deliveries.",
         };
 
         public void Apply(OpenApiDocument document, DocumentFilterContext context) =>
