@@ -17,7 +17,12 @@ public static class PostgresEngine
     public static string? UnavailableReason => Reason.Value;
 
     public static string Database(string name) =>
-        new NpgsqlConnectionStringBuilder(Server) { Database = name, Timeout = 15, MaxPoolSize = 20 }.ConnectionString;
+        // Idle pooled connections close within seconds: the run starts dozens of apps and databases, and the server
+        // allows 100 connections in all.
+        new NpgsqlConnectionStringBuilder(Server)
+        {
+            Database = name, Timeout = 15, MaxPoolSize = 20, ConnectionIdleLifetime = 2, ConnectionPruningInterval = 1,
+        }.ConnectionString;
 
     public static void Drop(string name)
     {

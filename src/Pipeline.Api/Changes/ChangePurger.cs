@@ -26,7 +26,8 @@ public sealed partial class ChangePurger(
     {
         public static string PurgeDeliveries(ISqlDialect dialect) => $"""
             DELETE FROM WebhookDeliveries
-            WHERE Id IN (SELECT Id FROM WebhookDeliveries WHERE CreatedAtMs < @Cutoff AND Status <> 'pending' ORDER BY Id {dialect.LimitClause})
+            WHERE Id IN (SELECT Id FROM WebhookDeliveries WHERE CreatedAtMs < @Cutoff AND Status <> 'pending'
+                         ORDER BY Id {dialect.LimitClause})
             """;
 
         public static string PurgeChanges(ISqlDialect dialect) => $"""

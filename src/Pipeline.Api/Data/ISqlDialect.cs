@@ -31,7 +31,7 @@ public interface ISqlDialect
     /// </summary>
     string JsonRows(string jsonParameter, params JsonColumn[] columns);
 
-    /// <summary>Adds <c>@Count</c> to the tenant's change counter, holding its row until commit, and returns the new last sequence.</summary>
+    /// <summary>Adds <c>@Count</c> to the tenant's change counter, holding its row until commit; returns the new last sequence.</summary>
     string TakeChangeSequences { get; }
 
     /// <summary>

@@ -40,7 +40,8 @@ public abstract partial class Retention(ISqlDialect dialect, TimeProvider clock,
         do
         {
             await using var connection = dialect.CreateConnection();
-            deleted = await connection.ExecuteAsync(new CommandDefinition(batch, new { Cutoff = cutoff, Limit = limit }, cancellationToken: ct));
+            var command = new CommandDefinition(batch, new { Cutoff = cutoff, Limit = limit }, cancellationToken: ct);
+            deleted = await connection.ExecuteAsync(command);
             total += deleted;
         } while (deleted == limit);
         return total;

@@ -38,7 +38,10 @@ public static class OpenApi
             o.MapType<Optional<IReadOnlyList<string>?>>(() => new OpenApiSchema
             {
                 Type = JsonSchemaType.Array | JsonSchemaType.Null, MinItems = 1, MaxItems = Changes.ChangeTypes.All.Count,
-                Items = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [.. Changes.ChangeTypes.All.Select(t => (System.Text.Json.Nodes.JsonNode)t)] },
+                Items = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.String, Enum = [.. Changes.ChangeTypes.All.Select(t => (System.Text.Json.Nodes.JsonNode)t)],
+                },
             });
             o.AddSecurityDefinition(Bearer, new OpenApiSecurityScheme
             {

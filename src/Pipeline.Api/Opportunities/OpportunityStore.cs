@@ -56,7 +56,7 @@ public sealed class OpportunityStore(DbSession db, StageStore stages, ChangeLog 
         ["active"] = row.Active,
     };
 
-    /// <summary>Saves the row and publishes <c>opportunity.updated</c> with the members that changed since <paramref name="before"/>.</summary>
+    /// <summary>Saves the row; publishes <c>opportunity.updated</c> with the members changed since <paramref name="before"/>.</summary>
     public async Task UpdateAsync(OpportunityRow row, Dictionary<string, object?> before, CancellationToken ct)
     {
         await SaveAsync(row, ct);
@@ -158,7 +158,8 @@ public static class OpportunityChanges
                 yield return (ChangeTypes.OpportunityWon, new { opportunityId = o.Id, stageId = to.Id, probability });
                 break;
             case HistoryCause.Lost:
-                yield return (ChangeTypes.OpportunityLost, new { opportunityId = o.Id, stageId = to.Id, probability, lostReason = o.LostReason });
+                yield return (ChangeTypes.OpportunityLost,
+                    new { opportunityId = o.Id, stageId = to.Id, probability, lostReason = o.LostReason });
                 break;
             case HistoryCause.Reopened:
                 yield return (ChangeTypes.OpportunityReopened, new { opportunityId = o.Id, stageId = to.Id, probability });

@@ -103,7 +103,8 @@ public sealed class DeleteStageHandler(StageStore store, StageAuditLog audit, Db
             GROUP BY Active
             """;
 
-        public const string Moving = $"SELECT {OpportunitySql.Columns} FROM Opportunities WHERE TenantId = @TenantId AND StageId = @FromStageId";
+        public const string Moving =
+            $"SELECT {OpportunitySql.Columns} FROM Opportunities WHERE TenantId = @TenantId AND StageId = @FromStageId";
 
         public const string RecordMoves = """
             INSERT INTO OpportunityHistory (TenantId, OpportunityId, OccurredAtMs, Cause, FromStageId, FromStageName,

@@ -48,8 +48,9 @@ public sealed class CreateWebhookHandler(DbSession db, WebhookStore store, Calle
         var body = command.Body;
         var row = new WebhookRow
         {
-            Url = body.Url!, Types = WebhookRow.StoredTypes(body.Types), Description = body.Description is { } d ? Names.Normalize(d) : null,
-            Enabled = body.Enabled ?? true, Secret = WebhookRow.NewSecret(), Version = 1, CreatedAtMs = store.Now,
+            Url = body.Url!, Types = WebhookRow.StoredTypes(body.Types),
+            Description = body.Description is { } d ? Names.Normalize(d) : null, Enabled = body.Enabled ?? true,
+            Secret = WebhookRow.NewSecret(), Version = 1, CreatedAtMs = store.Now,
         };
         row.UpdatedAtMs = row.CreatedAtMs;
         row.Id = await db.InsertAsync(Sql.Insert, new

@@ -25,7 +25,8 @@ public sealed class RotateWebhookSecretHandler(WebhookStore store, IOptionsMonit
     public async ValueTask<WebhookDto> Handle(RotateWebhookSecret command, CancellationToken ct)
     {
         var row = await store.LoadAsync(command.WebhookId, command.ExpectedVersion, ct);
-        (row.PreviousSecret, row.PreviousSecretUntilMs) = (row.Secret, store.Now + (long)options.CurrentValue.SecretRotationOverlap.TotalMilliseconds);
+        var overlap = (long)options.CurrentValue.SecretRotationOverlap.TotalMilliseconds;
+        (row.PreviousSecret, row.PreviousSecretUntilMs) = (row.Secret, store.Now + overlap);
         row.Secret = WebhookRow.NewSecret();
         await store.SaveAsync(row, ct);
         return row.ToDto(withSecret: true);

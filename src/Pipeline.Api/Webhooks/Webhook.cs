@@ -108,7 +108,8 @@ public sealed class WebhookRow
 
 /// <summary>Change types to subscribe to: known ones, at least one when the list is given.</summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
-public sealed class ChangeTypeListAttribute() : ValidationAttribute("{0} must list known change types: " + string.Join(", ", ChangeTypes.All) + ".")
+public sealed class ChangeTypeListAttribute()
+    : ValidationAttribute("{0} must list known change types: " + string.Join(", ", ChangeTypes.All) + ".")
 {
     public override bool IsValid(object? value) =>
         value is not IReadOnlyList<string> list || (list.Count > 0 && list.All(t => t is not null && ChangeTypes.IsKnown(t)));

@@ -90,13 +90,15 @@ public sealed partial class WebhookDispatcher(
         };
         request.Headers.Add("webhook-id", d.ChangeId);
         request.Headers.Add("webhook-timestamp", sentAt.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.Add("webhook-signature", string.Join(' ', d.Secrets(sentAt).Select(s => new StandardWebhook(s).Sign(d.ChangeId, sentAt, body))));
+        var signatures = d.Secrets(sentAt).Select(s => new StandardWebhook(s).Sign(d.ChangeId, sentAt, body));
+        request.Headers.Add("webhook-signature", string.Join(' ', signatures));
         var started = Stopwatch.GetTimestamp();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(settings.Timeout);
         try
         {
-            using var response = await http.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            using var response = await http.CreateClient(HttpClientName)
+                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             var status = (int)response.StatusCode;
             var delivered = response.IsSuccessStatusCode;
             return new Outcome(delivered, status, delivered ? null : $"The receiver answered {status}.", Stopwatch.GetElapsedTime(started));
@@ -129,7 +131,7 @@ public sealed partial class WebhookDispatcher(
         }), cancellationToken: ct));
     }
 
-    /// <summary>The wait after the n-th failed attempt: exponential, with ±20 % jitter so receivers coming back are not stampeded.</summary>
+    /// <summary>The wait after the n-th failed attempt: exponential, ±20 % jitter (receivers coming back are not stampeded).</summary>
     public static TimeSpan Backoff(int failedAttempts, WebhookOptions settings) =>
         settings.FirstRetryDelay * Math.Pow(settings.BackoffFactor, failedAttempts - 1) * (0.8 + 0.4 * Random.Shared.NextDouble());
 
@@ -169,8 +171,8 @@ public sealed partial class WebhookDispatcher(
         /// <summary>The change as the feed serves it; a test carries its own. Null when the change was purged.</summary>
         public string? Body(JsonSerializerOptions options) =>
             Payload ?? (Sequence is { } sequence
-                ? JsonSerializer.Serialize(new ChangeDto(ChangeId, sequence, ChangeType, DateTimeOffset.FromUnixTimeMilliseconds(OccurredAtMs!.Value),
-                    JsonDocument.Parse(Data!).RootElement), options)
+                ? JsonSerializer.Serialize(new ChangeDto(ChangeId, sequence, ChangeType,
+                    DateTimeOffset.FromUnixTimeMilliseconds(OccurredAtMs!.Value), JsonDocument.Parse(Data!).RootElement), options)
                 : null);
 
         /// <summary>The current secret, and the previous one while the rotation overlap lasts.</summary>

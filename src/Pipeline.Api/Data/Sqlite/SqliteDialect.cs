@@ -31,7 +31,8 @@ public sealed class SqliteDialect : ISqlDialect
     public string IdsIn(string jsonParameter) => $"SELECT value FROM json_each({jsonParameter})";
 
     public string JsonRows(string jsonParameter, params JsonColumn[] columns) =>
-        $"(SELECT {string.Join(", ", columns.Select(c => $"json_extract(value, '$.{c.Name}') AS {c.Name}"))} FROM json_each({jsonParameter}))";
+        $"(SELECT {string.Join(", ", columns.Select(c => $"json_extract(value, '$.{c.Name}') AS {c.Name}"))} "
+        + $"FROM json_each({jsonParameter}))";
 
     public string TakeChangeSequences =>
         "UPDATE ChangeSequences SET LastSequence = LastSequence + @Count WHERE TenantId = @TenantId RETURNING LastSequence";
