@@ -147,9 +147,10 @@ public sealed class BoardQueries(Reads reads, Caller caller, TimeProvider clock)
             ExternalRef, Rotting.IsStale(StageChangedAtMs, stage.RottingDays, stage.IsClosing, now), Version);
     }
 
-    private static class Sql
+    /// <summary>Internal: the load driver's bare comparator runs these very statements.</summary>
+    internal static class Sql
     {
-        private const string CardColumns = "Id, Name, TeamId, StageId, ProbabilityBp, ProbabilitySource, ExpectedRevenueCents, Outcome, "
+        public const string CardColumns = "Id, Name, TeamId, StageId, ProbabilityBp, ProbabilitySource, ExpectedRevenueCents, Outcome, "
                                            + "StageChangedAtMs, ExternalRef, Version";
 
         public const string Totals = """
