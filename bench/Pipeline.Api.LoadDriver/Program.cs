@@ -52,6 +52,9 @@ async Task MeasureAsync()
     var rssIdle = Rss(serviceProcess);
 
     var wrk = new Wrk(options, work, key);
+    // Warm-up, not measured: JIT, connection pools, the SQLite page cache of both processes.
+    foreach (var path in new[] { "/api/v1/stages", "/api/v1/pipeline" }) await wrk.Get(api, Tenants.Small, path);
+    foreach (var path in new[] { "/stages", "/pipeline" }) await wrk.Get(null, Tenants.Small, $"{path}?tenant={Tenants.Small}");
     var lines = new List<string>();
     void Report(string line)
     {
@@ -61,6 +64,7 @@ async Task MeasureAsync()
     }
 
     // SetProbability on a stage of 100k opportunities: service vs the same set-based UPDATE vs row by row.
+    if (options.Runs("probability"))
     {
         var s = new List<double>();
         var b = new List<double>();
@@ -79,6 +83,7 @@ async Task MeasureAsync()
     }
 
     // A move through the service vs the bare UPDATE + history INSERT; 16 connections; requests per second and tails.
+    if (options.Runs("move"))
     {
         var (s, b) = await wrk.PairsAsync(
             run => wrk.Moves(api, seed, run), run => wrk.Moves(null, seed, 5 + run));
@@ -87,6 +92,7 @@ async Task MeasureAsync()
     }
 
     // Events: a first delivery (each event moves one opportunity) vs a plain move, and a replay vs a first delivery.
+    if (options.Runs("events"))
     {
         var (e, m) = await wrk.PairsAsync(run => wrk.Events(api, seed, 10 + run, replay: false), run => wrk.Moves(api, seed, 15 + run));
         Report($"event first delivery | {e.Rps / m.Rps:0.00}x a plain move (goal: keep ~0.86x) | event {e.Rps:0} req/s | move {m.Rps:0} req/s");
@@ -95,6 +101,7 @@ async Task MeasureAsync()
     }
 
     // The board at 100k vs at 10k opportunities (p50), service and bare.
+    if (options.Runs("board"))
     {
         var (large, small) = await wrk.PairsAsync(_ => wrk.Get(api, Tenants.Large, "/api/v1/pipeline"), _ => wrk.Get(api, Tenants.Small, "/api/v1/pipeline"));
         var (bareLarge, bareSmall) = await wrk.PairsAsync(
@@ -104,12 +111,14 @@ async Task MeasureAsync()
     }
 
     // The board (20 cards a column) vs reading every card, at 10k.
+    if (options.Runs("cards"))
     {
         var (board, every) = await wrk.PairsAsync(_ => wrk.Get(api, Tenants.Small, "/api/v1/pipeline"), _ => wrk.Get(null, Tenants.Small, $"/cards?tenant={Tenants.Small}"));
         Report($"board vs every card at 10k | {board.Rps / every.Rps:0.0}x the req/s (goal >= 10x) | board {board.Rps:0} req/s | every card {every.Rps:0} req/s");
     }
 
     // The simplest read: the stages, through the service and bare.
+    if (options.Runs("stages"))
     {
         var (s, b) = await wrk.PairsAsync(_ => wrk.Get(api, Tenants.Small, "/api/v1/stages"), _ => wrk.Get(null, Tenants.Small, $"/stages?tenant={Tenants.Small}"));
         Report($"GET /api/v1/stages | {s.Rps / b.Rps:0.00}x the bare rps (goal >= 0.75x) | service {s.Rps:0} req/s p50 {s.P50:0.00} ms | "
@@ -170,6 +179,9 @@ static Process Start(string dll, int port, string connectionString, string key)
             ["RateLimiting__Tenant__TokensPerPeriod"] = "1000000",
         },
     };
+    // Experiments: BENCH_SERVICE_ENV="DOTNET_gcServer=0;…" reaches both servers.
+    foreach (var setting in (Environment.GetEnvironmentVariable("BENCH_SERVICE_ENV") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
+        start.Environment[setting[..setting.IndexOf('=')]] = setting[(setting.IndexOf('=') + 1)..];
     var process = Process.Start(start)!;
     process.OutputDataReceived += (_, _) => { };
     process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line && line.Contains("fail")) Console.Error.WriteLine(line); };
@@ -203,14 +215,17 @@ static HttpClient Client(string url, string tenant) => new()
     DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", Tokens.For(tenant, Tokens.Key!)) },
 };
 
-internal sealed record Options(int Pairs, int Seconds, int Connections)
+internal sealed record Options(int Pairs, int Seconds, int Connections, string[] Only)
 {
     public static Options Parse(string[] args)
     {
-        int Get(string name, int fallback) =>
-            Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-        return new Options(Get("--pairs", 5), Get("--seconds", 3), Get("--connections", 16));
+        string? Value(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+        int Get(string name, int fallback) => Value(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        return new Options(Get("--pairs", 5), Get("--seconds", 3), Get("--connections", 16), Value("--only")?.Split(',') ?? []);
     }
+
+    /// <summary>--only probability,move,events,board,cards,stages runs those rows (while working on one).</summary>
+    public bool Runs(string row) => Only.Length == 0 || Only.Contains(row);
 
     public override string ToString() => $"{Pairs} alternating pairs of {Seconds} s, wrk -t2 -c{Connections}";
 }

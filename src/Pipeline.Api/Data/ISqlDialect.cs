@@ -42,6 +42,12 @@ public interface ISqlDialect
 
     DbConnection CreateConnection();
 
+    /// <summary>
+    /// Where the engine has one writer (SQLite), units of work queue here, in order and without sleeping, before
+    /// they BEGIN; null where writers run side by side.
+    /// </summary>
+    SemaphoreSlim? WriteGate => null;
+
     /// <summary>Creates or upgrades the schema with this engine's migration scripts, one process at a time.</summary>
     void Migrate();
 

@@ -22,37 +22,51 @@ public sealed class TransactionBehavior<TMessage, TResponse>(
         TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken) =>
         retry.ExecuteAsync(async ct =>
         {
-            await using var connection = dialect.CreateConnection();
-            await connection.OpenAsync(ct);
-            // Read committed on the server engines; SQLite's BEGIN IMMEDIATE makes writers queue on the busy timeout.
-            await using var transaction = await connection.BeginTransactionAsync(ct);
-            TResponse response;
-            bool published;
-            changes.Reset();
-            session.Begin(connection, transaction);
+            var gate = dialect.WriteGate;
+            if (gate is not null) await gate.WaitAsync(ct);
             try
             {
-                if (StageLock.For(message, dialect) is { } lockSql)
-                    await session.ExecuteAsync(lockSql, new { services.GetRequiredService<Tenancy.Caller>().TenantId }, ct);
-                response = await next(message, ct);
-                // The outbox last: the tenant's change counter stays locked only from here to COMMIT.
-                published = await changes.FlushAsync(ct);
+                return await RunAsync(message, next, ct);
             }
             finally
             {
-                session.End();
+                gate?.Release();
             }
-            try
-            {
-                await dialect.CommitAsync(transaction, ct);
-            }
-            catch (Exception e) when (e is not OperationCanceledException && !CanRunAgain(message, e))
-            {
-                throw new CommitOutcomeUnknownException(e);
-            }
-            if (published) signal.Ring();
-            return response;
         }, cancellationToken);
+
+    private async ValueTask<TResponse> RunAsync(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken ct)
+    {
+        await using var connection = dialect.CreateConnection();
+        await connection.OpenAsync(ct);
+        // Read committed on the server engines; on SQLite, BEGIN IMMEDIATE (the write gate has already queued writers).
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        TResponse response;
+        bool published;
+        changes.Reset();
+        session.Begin(connection, transaction);
+        try
+        {
+            if (StageLock.For(message, dialect) is { } lockSql)
+                await session.ExecuteAsync(lockSql, new { services.GetRequiredService<Tenancy.Caller>().TenantId }, ct);
+            response = await next(message, ct);
+            // The outbox last: the tenant's change counter stays locked only from here to COMMIT.
+            published = await changes.FlushAsync(ct);
+        }
+        finally
+        {
+            session.End();
+        }
+        try
+        {
+            await dialect.CommitAsync(transaction, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && !CanRunAgain(message, e))
+        {
+            throw new CommitOutcomeUnknownException(e);
+        }
+        if (published) signal.Ring();
+        return response;
+    }
 
     /// <summary>Only a replay-safe command, after a failure worth retrying, runs again once COMMIT may have been applied.</summary>
     private bool CanRunAgain(TMessage message, Exception failure) =>

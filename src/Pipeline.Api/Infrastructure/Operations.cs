@@ -19,8 +19,12 @@ public static class Operations
     /// </summary>
     public static void AddPipelineTelemetry(this WebApplicationBuilder builder)
     {
+        AddLogging(builder);
         builder.Services.AddSingleton<CommandTelemetry>();
-        var telemetry = builder.Services.AddOpenTelemetry()
+        // Without an exporter nothing would read the spans and measurements: the SDK is not even registered, so
+        // no request pays for activities nobody samples (measured: 0.54x → see bench/README.md).
+        if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])) return;
+        builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("pipeline-api"))
             .WithTracing(tracing => tracing
                 .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/health"))
@@ -28,10 +32,12 @@ public static class Operations
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(CommandTelemetry.Name, AutomationTelemetry.MeterName, Webhooks.WebhookTelemetry.MeterName));
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-            telemetry.UseOtlpExporter();
+                .AddMeter(CommandTelemetry.Name, AutomationTelemetry.MeterName, Webhooks.WebhookTelemetry.MeterName))
+            .UseOtlpExporter();
+    }
 
+    private static void AddLogging(WebApplicationBuilder builder)
+    {
         // Every log line carries its request's trace and span ids; Production writes one JSON object per line.
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
         if (builder.Environment.IsProduction())

@@ -46,6 +46,13 @@ public sealed class SqliteDialect : ISqlDialect
     public DbConnection CreateConnection() => new SqliteConnection(_connectionString);
 
     /// <summary>
+    /// SQLite has one writer: a BEGIN IMMEDIATE that finds another one sleeps in the driver's busy handler, with
+    /// back-off, and sixteen concurrent writers gave a p99 of 1.5 s for a p50 of 20 ms. Queued here instead, each
+    /// starts as soon as the previous commits. The busy timeout still covers another process on the same file.
+    /// </summary>
+    public SemaphoreSlim WriteGate { get; } = new(1, 1);
+
+    /// <summary>
     /// Two processes started together on a fresh file would both create the tables: they migrate one after the
     /// other under an exclusive lock on a file beside the database (an OS lock, released if the process dies; the
     /// file stays, so that every process locks the same one).
