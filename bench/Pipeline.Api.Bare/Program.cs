@@ -20,6 +20,7 @@ public static class BareProgram
             .ToString();
         var app = builder.Build();
         SqliteConnection Open() => new(connectionString);
+        var dialect = new Data.Sqlite.SqliteDialect(connectionString);
         static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
         app.MapGet("/stages", async (string tenant) =>
@@ -28,15 +29,16 @@ public static class BareProgram
             return Results.Ok(await db.QueryAsync<StageRow>(StageSql.All, new { TenantId = tenant }));
         });
 
-        // The board's statements, as BoardQueries sends them (stages, totals, first cards).
+        // The board's statements, as BoardQueries sends them on a miss of its totals (stages, sequence, totals, cards).
         app.MapGet("/pipeline", async (string tenant) =>
         {
             await using var db = Open();
-            var parameters = new { TenantId = tenant, TeamId = (long?)null, Now = Now(), Rules.Rotting.DayMs, PerStage = 21 };
-            var stages = await db.QueryAsync<StageRow>(StageSql.All, parameters);
+            var parameters = new { TenantId = tenant, TeamId = (long?)null, Limit = 21 };
+            var stages = (await db.QueryAsync<StageRow>(StageSql.All, parameters)).ToList();
+            var sequence = await db.ExecuteScalarAsync<long?>(BoardQueries.Sql.Sequence, parameters);
             var totals = await db.QueryAsync<StageTotalsRow>(BoardQueries.Sql.Totals, parameters);
-            var cards = await db.QueryAsync(BoardQueries.Sql.FirstCards, parameters);
-            return Results.Ok(new { stages, totals, cards });
+            var cards = await db.QueryAsync(BoardQueries.Sql.FirstCards(dialect, stages.Where(s => !s.Folded).Select(s => s.Id)), parameters);
+            return Results.Ok(new { stages, sequence, totals, cards });
         });
 
         // What a board that loads every card would read.
@@ -44,7 +46,7 @@ public static class BareProgram
         {
             await using var db = Open();
             return Results.Ok(await db.QueryAsync(
-                $"SELECT {BoardQueries.Sql.CardColumns} FROM Opportunities WHERE TenantId = @TenantId AND Active = 1 ORDER BY StageId, Id",
+                $"SELECT {BoardQueries.Sql.Columns} FROM Opportunities WHERE TenantId = @TenantId AND Active = 1 ORDER BY StageId, Id",
                 new { TenantId = tenant }));
         });
 

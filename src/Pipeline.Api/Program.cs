@@ -53,7 +53,7 @@ builder.Services.AddHttpClient(WebhookDispatcher.HttpClientName, c => c.Timeout 
 builder.Services.AddHostedService<WebhookDispatcher>();
 builder.Services.AddScoped<StageStore>().AddScoped<StageQueries>().AddScoped<StageAuditLog>().AddScoped<StageAuditQueries>();
 builder.Services.AddScoped<OpportunityStore>().AddScoped<OpportunityQueries>();
-builder.Services.AddScoped<BoardQueries>().AddScoped<ReportQueries>();
+builder.Services.AddScoped<BoardQueries>().AddScoped<ReportQueries>().AddSingleton<BoardTotals>();
 builder.Services.AddScoped<AutomationRuleStore>().AddScoped<AutomationRuleQueries>().AddScoped<IngestEventBatch>();
 builder.Services.AddSingleton<AutomationTelemetry>();
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Caching.Memory;
 using Pipeline.Api.Data;
 using Pipeline.Api.Infrastructure;
 using Pipeline.Api.Rules;
@@ -55,15 +56,38 @@ public sealed class StageTotalsRow
     public int ProbabilityBp { get; init; }
     public long Count { get; init; }
     public long RevenueCents { get; init; }
-    public long Stale { get; init; }
 }
 
 /// <summary>
-/// The board and the totals the reports share. A fixed number of statements whatever the board's size: the
-/// stages, the totals of every column (one GROUP BY), and the first cards of every unfolded column (one
-/// windowed query).
+/// The board's totals, remembered per tenant and team for the change sequence they were counted at. Every
+/// committed write of opportunities or stages publishes a change and so moves the tenant's sequence (it takes it
+/// from the counter in its own transaction): totals remembered for the current sequence are exactly what a count
+/// would find now. Totals counted after a concurrent commit are filed under the older sequence, which no later
+/// reader asks for. Per instance; bounded.
 /// </summary>
-public sealed class BoardQueries(Reads reads, Caller caller, TimeProvider clock)
+public sealed class BoardTotals
+{
+    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = 10_000 });
+
+    public IReadOnlyList<StageTotalsRow>? Find(string tenantId, long? teamId, long sequence) =>
+        _cache.TryGetValue((tenantId, teamId), out (long Sequence, IReadOnlyList<StageTotalsRow> Totals) kept)
+        && kept.Sequence == sequence ? kept.Totals : null;
+
+    public void Keep(string tenantId, long? teamId, long sequence, IReadOnlyList<StageTotalsRow> totals) =>
+        _cache.Set((tenantId, teamId), (sequence, totals),
+            new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromMinutes(10) });
+}
+
+/// <summary>
+/// The board and the totals the reports share, in a fixed number of statements whatever the board's size, each of
+/// them costing the same at 10k or 100k opportunities:
+/// the stages; the tenant's change sequence, which says whether the totals remembered for it still hold (every
+/// committed change moves it, see <see cref="BoardTotals"/>); the totals when they do not (one GROUP BY on a
+/// covering index); the stale counts when a column rots (a range of the stage-date index, never the whole table,
+/// and never remembered: they change as time passes); and the first cards of every unfolded column (per column
+/// an index seek, one statement).
+/// </summary>
+public sealed class BoardQueries(Reads reads, Caller caller, TimeProvider clock, BoardTotals remembered)
 {
     public const int DefaultCards = 20;
     public const int MaxCards = 100;
@@ -80,11 +104,18 @@ public sealed class BoardQueries(Reads reads, Caller caller, TimeProvider clock)
         };
         var now = Now;
         var stages = await StagesAsync(teamId, ct);
-        var totals = await TotalsAsync(teamId, now, ct);
-        var cards = stages.All(s => s.Folded)
+        var totals = await TotalsAsync(teamId, ct);
+        var rotting = stages.Where(s => s is { RottingDays: > 0, IsClosing: false }).ToList();
+        var stale = rotting.Count == 0
+            ? new Dictionary<long, long>()
+            : (await reads.QueryAsync<(long StageId, long Stale)>(
+                    Sql.Stale, new { caller.TenantId, TeamId = teamId, Now = now, Rotting.DayMs }, ct))
+                .ToDictionary(r => r.StageId, r => r.Stale);
+        var unfolded = stages.Where(s => !s.Folded).Select(s => s.Id).ToList();
+        var cards = unfolded.Count == 0
             ? []
             : await reads.QueryAsync<CardRow>(
-                Sql.FirstCards, new { caller.TenantId, TeamId = teamId, PerStage = perStage + 1 }, ct);
+                Sql.FirstCards(reads.Dialect, unfolded), new { caller.TenantId, TeamId = teamId, Limit = perStage + 1 }, ct);
         var cardsByStage = cards.ToLookup(c => c.StageId);
 
         var columns = stages.Select(stage =>
@@ -95,7 +126,7 @@ public sealed class BoardQueries(Reads reads, Caller caller, TimeProvider clock)
                 : Paging.Of(cardsByStage[stage.Id].OrderBy(c => c.Id).Select(c => c.ToCard(stage, now)).ToList(), perStage, c => c.Id);
             return new BoardColumn(
                 stage.Id, stage.Name, stage.Sequence, stage.Folded, stage.IsClosing, stage.Probability, stage.RottingDays,
-                t.Sum(x => x.Count), Revenue(t), Weighted(t), t.Sum(x => x.Stale), page.Items, page.NextCursor);
+                t.Sum(x => x.Count), Revenue(t), Weighted(t), stale.GetValueOrDefault(stage.Id), page.Items, page.NextCursor);
         }).ToList();
         var onBoard = totals.Where(t => stages.Any(s => s.Id == t.StageId)).ToList();
         return new Board(teamId, columns, onBoard.Sum(t => t.Count), Revenue(onBoard), Weighted(onBoard));
@@ -116,9 +147,18 @@ public sealed class BoardQueries(Reads reads, Caller caller, TimeProvider clock)
     public async Task<IReadOnlyList<StageRow>> StagesAsync(long? teamId, CancellationToken ct) =>
         await reads.QueryAsync<StageRow>(teamId is null ? StageSql.All : StageSql.Pipeline, new { caller.TenantId, TeamId = teamId }, ct);
 
-    /// <summary>Active opportunities per stage and probability, with stale counts (as <see cref="Rotting.IsStale"/> says).</summary>
-    public Task<IReadOnlyList<StageTotalsRow>> TotalsAsync(long? teamId, long now, CancellationToken ct) =>
-        reads.QueryAsync<StageTotalsRow>(Sql.Totals, new { caller.TenantId, TeamId = teamId, Now = now, Rotting.DayMs }, ct);
+    /// <summary>
+    /// Active opportunities per stage and probability: the ones remembered for the tenant's current change
+    /// sequence, or counted again (and remembered) when a change committed since.
+    /// </summary>
+    public async Task<IReadOnlyList<StageTotalsRow>> TotalsAsync(long? teamId, CancellationToken ct)
+    {
+        var sequence = await reads.SingleOrDefaultAsync<long?>(Sql.Sequence, new { caller.TenantId }, ct) ?? 0;
+        if (remembered.Find(caller.TenantId, teamId, sequence) is { } totals) return totals;
+        totals = await reads.QueryAsync<StageTotalsRow>(Sql.Totals, new { caller.TenantId, TeamId = teamId }, ct);
+        remembered.Keep(caller.TenantId, teamId, sequence, totals);
+        return totals;
+    }
 
     public static decimal Revenue(IEnumerable<StageTotalsRow> totals) => Cents.ToAmount(totals.Sum(t => t.RevenueCents));
 
@@ -150,32 +190,44 @@ public sealed class BoardQueries(Reads reads, Caller caller, TimeProvider clock)
     /// <summary>Internal: the load driver's bare comparator runs these very statements.</summary>
     internal static class Sql
     {
-        public const string CardColumns = "Id, Name, TeamId, StageId, ProbabilityBp, ProbabilitySource, ExpectedRevenueCents, Outcome, "
+        public const string Columns = "Id, Name, TeamId, StageId, ProbabilityBp, ProbabilitySource, ExpectedRevenueCents, Outcome, "
                                            + "StageChangedAtMs, ExternalRef, Version";
 
+        public const string Sequence = "SELECT LastSequence FROM ChangeSequences WHERE TenantId = @TenantId";
+
+        /// <summary>Read from IX_Opportunities_Totals alone (it covers every column used), never the table.</summary>
         public const string Totals = """
-            SELECT o.StageId, o.ProbabilityBp, CAST(COUNT(*) AS BIGINT) AS Count, SUM(o.ExpectedRevenueCents) AS RevenueCents,
-                   CAST(SUM(CASE WHEN s.RottingDays > 0 AND s.IsClosing = 0
-                             AND o.StageChangedAtMs < @Now - CAST(s.RottingDays AS BIGINT) * @DayMs THEN 1 ELSE 0 END) AS BIGINT) AS Stale
-            FROM Opportunities o
-            JOIN Stages s ON s.TenantId = o.TenantId AND s.Id = o.StageId
-            WHERE o.TenantId = @TenantId AND o.Active = 1 AND (@TeamId IS NULL OR o.TeamId = @TeamId)
-            GROUP BY o.StageId, o.ProbabilityBp
+            SELECT StageId, ProbabilityBp, CAST(COUNT(*) AS BIGINT) AS Count, SUM(ExpectedRevenueCents) AS RevenueCents
+            FROM Opportunities
+            WHERE TenantId = @TenantId AND Active = 1 AND (@TeamId IS NULL OR TeamId = @TeamId)
+            GROUP BY StageId, ProbabilityBp
             """;
 
-        public const string FirstCards = $"""
-            SELECT {CardColumns} FROM (
-                SELECT {CardColumns}, ROW_NUMBER() OVER (PARTITION BY StageId ORDER BY Id) AS Rn
-                FROM Opportunities
-                WHERE TenantId = @TenantId AND Active = 1 AND (@TeamId IS NULL OR TeamId = @TeamId)
-                  AND StageId IN (SELECT Id FROM Stages
-                                  WHERE TenantId = @TenantId AND Folded = 0 AND (@TeamId IS NULL OR TeamId IS NULL OR TeamId = @TeamId))
-            ) ranked
-            WHERE Rn <= @PerStage
+        /// <summary>As <see cref="Rotting.IsStale"/> says: in an open column with rotting days, entered before them.</summary>
+        public const string Stale = """
+            SELECT o.StageId, CAST(COUNT(*) AS BIGINT) AS Stale
+            FROM Stages s
+            JOIN Opportunities o ON o.TenantId = s.TenantId AND o.StageId = s.Id AND o.Active = 1
+                AND o.StageChangedAtMs < @Now - CAST(s.RottingDays AS BIGINT) * @DayMs
+            WHERE s.TenantId = @TenantId AND s.RottingDays > 0 AND s.IsClosing = 0 AND (@TeamId IS NULL OR o.TeamId = @TeamId)
+            GROUP BY o.StageId
             """;
+
+        /// <summary>
+        /// The first cards of each column: per column an ordered seek of IX_Opportunities_Stage that stops after
+        /// <c>@Limit</c> rows, all in one statement. The stage ids are the tenant's own, read just before (numbers).
+        /// </summary>
+        public static string FirstCards(ISqlDialect dialect, IEnumerable<long> stageIds) =>
+            string.Join("\nUNION ALL\n", stageIds.Select(id => $"""
+            SELECT {Columns} FROM (
+                SELECT {Columns} FROM Opportunities
+                WHERE TenantId = @TenantId AND StageId = {id} AND Active = 1 AND (@TeamId IS NULL OR TeamId = @TeamId)
+                ORDER BY Id
+                {dialect.LimitClause}) c{id}
+            """));
 
         public static string Cards(ISqlDialect dialect) => $"""
-            SELECT {CardColumns} FROM Opportunities
+            SELECT {Columns} FROM Opportunities
             WHERE TenantId = @TenantId AND StageId = @StageId AND Active = 1 AND (@TeamId IS NULL OR TeamId = @TeamId) AND Id > @After
             ORDER BY Id
             {dialect.LimitClause}

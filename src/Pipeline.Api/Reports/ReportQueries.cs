@@ -122,7 +122,7 @@ public sealed class ReportQueries(Reads reads, BoardQueries board, Caller caller
     public async Task<Forecast> ForecastAsync(long? teamId, ReportRange range, CancellationToken ct)
     {
         var stages = (await board.StagesAsync(teamId, ct)).Where(s => !s.IsClosing).ToList();
-        var totals = (await board.TotalsAsync(teamId, board.Now, ct)).Where(t => stages.Any(s => s.Id == t.StageId)).ToList();
+        var totals = (await board.TotalsAsync(teamId, ct)).Where(t => stages.Any(s => s.Id == t.StageId)).ToList();
         var parameters = new { caller.TenantId, TeamId = teamId, From = range.FromMs, To = range.ToMs };
         var won = (await reads.QueryAsync<(long Count, long? Cents)>(Sql.Won, parameters, ct)).Single();
         var perStage = stages.Select(s =>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Dapper;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
+using Pipeline.Api.Opportunities;
 using Pipeline.Api.Reports;
 
 namespace Pipeline.Api.Tests.Api;
@@ -83,6 +84,10 @@ public sealed class BoardTests(DatabaseProvider provider) : ApiTest(provider)
     public async Task BadBoardParameters_Return400(string query) =>
         await ProblemAsync(await Api.GetAsync($"/api/v1/pipeline{query}"), HttpStatusCode.BadRequest, "validation");
 
+    /// <summary>
+    /// Stages, the change sequence, the totals (counted: nothing is remembered for a new sequence) and the cards,
+    /// whatever the number of opportunities; the same board again, with no change in between, skips the totals.
+    /// </summary>
     [Test]
     public async Task TheBoard_UsesAFixedNumberOfStatements_At100kOpportunities()
     {
@@ -100,8 +105,31 @@ public sealed class BoardTests(DatabaseProvider provider) : ApiTest(provider)
             return board;
         });
         TestContext.Out.WriteLine($"board over 100k opportunities and 11 columns: {watch.ElapsedMilliseconds} ms, {large} statements");
+        var again = await CountStatementsAsync(() => BoardAsync("?cardsPerStage=100"));
 
-        Assert.That(large, Is.EqualTo(small).And.EqualTo(3));
+        Assert.That(large, Is.EqualTo(small).And.EqualTo(4));
+        Assert.That(again, Is.EqualTo(3), "no change since: the totals are the ones just counted");
+    }
+
+    [Test]
+    public async Task RememberedTotals_AreCountedAgainAfterEveryChange_ExactToTheCent()
+    {
+        var devis = await Api.StageAsync("Devis");
+        var a = await Api.CreateOpportunityAsync(new { name = "A", expectedRevenue = 1000.10m });
+        var b = await Api.CreateOpportunityAsync(new { name = "B", expectedRevenue = 333.33m });
+        var before = await BoardAsync();
+        await Api.MoveAsync(a.Id, devis.Id);
+        var moved = await BoardAsync();
+        await ReadAsync<OpportunityDto>(await Api.PatchAsync($"/api/v1/opportunities/{b.Id}", new { expectedRevenue = 333.34m }));
+        var revised = await BoardAsync();
+        await ReadAsync<OpportunityDto>(await Api.PostAsync($"/api/v1/opportunities/{b.Id}/archive"));
+        var archived = await BoardAsync();
+
+        Assert.That((before.Count, before.ExpectedRevenue, before.WeightedRevenue), Is.EqualTo((2L, 1333.43m, 133.34m)));
+        Assert.That(moved.Columns.Single(c => c.Id == devis.Id).Count, Is.EqualTo(1));
+        Assert.That(moved.WeightedRevenue, Is.EqualTo(833.41m), "1000.10 × 80 % + 333.33 × 10 %");
+        Assert.That(revised.ExpectedRevenue, Is.EqualTo(1333.44m));
+        Assert.That((archived.Count, archived.ExpectedRevenue), Is.EqualTo((1L, 1000.10m)));
     }
 
     private static async Task<int> CountStatementsAsync<T>(Func<Task<T>> call)

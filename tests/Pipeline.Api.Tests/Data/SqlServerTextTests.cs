@@ -30,6 +30,9 @@ public sealed class SqlServerTextTests
         yield return new TestCaseData(Dialect.SelectInsertedId).SetName("SqlServerDialect.SelectInsertedId");
         yield return new TestCaseData(Dialect.LockStagesShared).SetName("SqlServerDialect.LockStagesShared");
         yield return new TestCaseData(StageLock.Exclusive).SetName("StageLock.Exclusive");
+        yield return new TestCaseData(Dialect.TakeChangeSequences).SetName("SqlServerDialect.TakeChangeSequences");
+        yield return new TestCaseData(Dialect.ClaimDueDeliveries).SetName("SqlServerDialect.ClaimDueDeliveries");
+        yield return new TestCaseData(Pipeline.Api.Reports.BoardQueries.Sql.FirstCards(Dialect, [1, 2])).SetName("BoardQueries.FirstCards");
     }
 
     /// <summary>
