@@ -21,7 +21,9 @@ public static class BodyLimit
     {
         var max = context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value.MaxBodyBytes;
         if (context.Request.ContentLength > max) throw TooLarge(max);
-        if (context.Request.ContentLength is not 0) context.Request.Body = new CappedStream(context.Request.Body, max);
+        // Only a request that has a body (a length, or chunks) reads one: a GET passes untouched.
+        if (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0)
+            context.Request.Body = new CappedStream(context.Request.Body, max);
         return next(context);
     });
 

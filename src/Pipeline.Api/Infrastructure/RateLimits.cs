@@ -80,14 +80,21 @@ public static class RateLimits
             }),
         });
 
-    /// <summary>The bucket a request draws from, or null for the exempt ones.</summary>
+    /// <summary>The bucket a request draws from, or null for the exempt ones; worked out once per request.</summary>
     private static (string Key, RateLimitingOptions.Bucket Bucket)? Partition(HttpContext context)
     {
-        if (context.Request.Path.StartsWithSegments("/health")) return null;
-        var options = context.RequestServices.GetRequiredService<IOptions<RateLimitingOptions>>().Value;
-        return Caller.HasValidTenant(context.User)
-            ? ("tenant:" + context.User.FindFirst(Caller.TenantClaim)!.Value, options.Tenant)
-            : ("address:" + context.Connection.RemoteIpAddress, options.Anonymous);
+        if (context.Items.TryGetValue(typeof(RateLimits), out var known)) return ((string, RateLimitingOptions.Bucket)?)known;
+        (string Key, RateLimitingOptions.Bucket Bucket)? partition = null;
+        if (!context.Request.Path.StartsWithSegments("/health"))
+        {
+            var options = context.RequestServices.GetRequiredService<IOptions<RateLimitingOptions>>().Value;
+            partition = Caller.HasValidTenant(context.User)
+                ? ("tenant:" + context.User.FindFirst(Caller.TenantClaim)!.Value, options.Tenant)
+                : ("address:" + context.Connection.RemoteIpAddress, options.Anonymous);
+        }
+        // Not before authentication: the limiter runs after it, the headers when the answer starts.
+        if (context.User.Identity?.IsAuthenticated == true || partition is null) context.Items[typeof(RateLimits)] = partition;
+        return partition;
     }
 
     private static Task AddHeaders(HttpContext context)
