@@ -84,7 +84,7 @@ public static class BearerTokens
     /// A client sends the same token with every request for its lifetime; the service checked its signature,
     /// issuer, audience and lifetime once, and remembers the outcome of a successful check until the token expires
     /// (at most five minutes, and never across a configuration reload, which brings a new instance). Refusals are
-    /// not remembered. Measured on the simplest read (bench/README.md): validation was a fifth of its cost.
+    /// not remembered. Measured with bench/: the simplest read went from 0.54x to 0.69x the bare comparator's rate.
     /// </summary>
     private sealed class RememberedTokens(JsonWebTokenHandler inner) : TokenHandler
     {
