@@ -24,6 +24,9 @@ public sealed partial class WebhookDispatcher(
 {
     public const string HttpClientName = "webhooks";
     private const int BatchSize = 50;
+
+    /// <summary>The Error column's length: a reason that names a long URL's host is cut, never refused by the database.</summary>
+    private const int MaxError = 500;
     private static readonly TimeSpan GaugeEvery = TimeSpan.FromSeconds(10);
     private DateTimeOffset _gaugedAt = DateTimeOffset.MinValue;
 
@@ -113,8 +116,7 @@ public sealed partial class WebhookDispatcher(
         }
         catch (HttpRequestException e)
         {
-            var reason = e.InnerException?.Message ?? e.Message;
-            return new Outcome(false, null, reason.Length <= 500 ? reason : reason[..500], Stopwatch.GetElapsedTime(started));
+            return new Outcome(false, null, e.InnerException?.Message ?? e.Message, Stopwatch.GetElapsedTime(started));
         }
     }
 
@@ -131,7 +133,7 @@ public sealed partial class WebhookDispatcher(
         await WriteAsync(connection, new CommandDefinition(Sql.Record, dialect.Bind(new
         {
             d.Id, Token = d.LeaseToken, Status = status, Attempts = attempts, Next = next, At = now.ToUnixTimeMilliseconds(),
-            ResponseStatus = outcome.Status, outcome.Error,
+            ResponseStatus = outcome.Status, Error = outcome.Error is { Length: > MaxError } e ? e[..MaxError] : outcome.Error,
         }), cancellationToken: ct), ct);
     }
 
