@@ -7,8 +7,13 @@ namespace Pipeline.Api.Rules;
 /// </summary>
 public static class Identifiers
 {
-    public static bool IsValid(string value) =>
-        value.Length > 0 && !char.IsWhiteSpace(value[0]) && !char.IsWhiteSpace(value[^1]) && !value.Any(IsInvisible);
+    public static bool IsValid(string value)
+    {
+        if (value.Length == 0 || char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1])) return false;
+        foreach (var c in value)
+            if (IsInvisible(c)) return false;
+        return true;
+    }
 
     private static bool IsInvisible(char c) =>
         char.IsControl(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format;

@@ -12,10 +12,18 @@ public sealed record Caller(string TenantId, string Actor)
     public const int MaxActorLength = 200;
 
     /// <summary>Exactly one <c>tenant_id</c>, a plain string identifier (an array or object claim names no tenant).</summary>
-    public static bool HasValidTenant(ClaimsPrincipal user) =>
-        user.FindAll(TenantClaim).ToList()
-            is [{ ValueType: ClaimValueTypes.String, Value: { Length: > 0 and <= MaxTenantIdLength } tenant }]
-        && Rules.Identifiers.IsValid(tenant);
+    public static bool HasValidTenant(ClaimsPrincipal user)
+    {
+        Claim? only = null;
+        foreach (var claim in user.Claims)
+        {
+            if (claim.Type != TenantClaim) continue;
+            if (only is not null) return false;
+            only = claim;
+        }
+        return only is { ValueType: ClaimValueTypes.String, Value: { Length: > 0 and <= MaxTenantIdLength } tenant }
+               && Rules.Identifiers.IsValid(tenant);
+    }
 
     public static Caller From(ClaimsPrincipal user)
     {
