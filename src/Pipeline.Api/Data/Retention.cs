@@ -39,9 +39,18 @@ public abstract partial class Retention(ISqlDialect dialect, TimeProvider clock,
         int deleted, total = 0;
         do
         {
-            await using var connection = dialect.CreateConnection();
-            var command = new CommandDefinition(batch, new { Cutoff = cutoff, Limit = limit }, cancellationToken: ct);
-            deleted = await connection.ExecuteAsync(command);
+            // Each batch is a write: where the engine has one writer it queues with the commands, not against them.
+            if (dialect.WriteGate is { } gate) await gate.WaitAsync(ct);
+            try
+            {
+                await using var connection = dialect.CreateConnection();
+                var command = new CommandDefinition(batch, new { Cutoff = cutoff, Limit = limit }, cancellationToken: ct);
+                deleted = await connection.ExecuteAsync(command);
+            }
+            finally
+            {
+                dialect.WriteGate?.Release();
+            }
             total += deleted;
         } while (deleted == limit);
         return total;

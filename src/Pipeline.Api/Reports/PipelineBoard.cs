@@ -105,8 +105,7 @@ public sealed class BoardQueries(Reads reads, Caller caller, TimeProvider clock,
         var now = Now;
         var stages = await StagesAsync(teamId, ct);
         var totals = await TotalsAsync(teamId, ct);
-        var rotting = stages.Where(s => s is { RottingDays: > 0, IsClosing: false }).ToList();
-        var stale = rotting.Count == 0
+        var stale = !stages.Any(s => s is { RottingDays: > 0, IsClosing: false })
             ? new Dictionary<long, long>()
             : (await reads.QueryAsync<(long StageId, long Stale)>(
                     Sql.Stale, new { caller.TenantId, TeamId = teamId, Now = now, Rotting.DayMs }, ct))
