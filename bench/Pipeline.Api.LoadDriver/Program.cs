@@ -328,9 +328,11 @@ internal sealed partial class Wrk(Options options, string work, string key)
         """);
 
     /// <summary>Each request moves another opportunity of the 100k tenant to the next open stage; runs use disjoint slices.</summary>
-    public Task<WrkResult> Moves(string? service, Seed seed, int slice_)
+    /// <param name="service">The service's address; null for the bare comparator.</param>
+    /// <param name="n">Which of the disjoint slices of opportunities this run moves.</param>
+    public Task<WrkResult> Moves(string? service, Seed seed, int n)
     {
-        var slice = Slice(seed, slice_);
+        var slice = Slice(seed, n);
         var targets = slice.Select(i => seed.OpenStages[(Array.IndexOf(seed.OpenStages, seed.LargeStages[i]) + 1) % seed.OpenStages.Length]);
         var path = service is null ? "/opportunities/%d/move?tenant=" + Tenants.Large : "/api/v1/opportunities/%d/move";
         return RunAsync(service ?? "http://127.0.0.1:5181", Script("POST", path, slice.Select(i => seed.LargeIds[i]), targets,

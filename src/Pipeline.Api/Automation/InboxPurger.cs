@@ -20,23 +20,15 @@ public sealed class AutomationOptions
 }
 
 /// <summary>Deletes inbox events and idempotency keys past <c>Automation:InboxRetention</c>.</summary>
-public sealed partial class InboxPurger(
+public sealed class InboxPurger(
     ISqlDialect dialect, TimeProvider clock, IOptions<AutomationOptions> options, ILogger<InboxPurger> logger)
     : Retention(dialect, clock, logger)
 {
     protected override TimeSpan Interval => options.Value.PurgeInterval;
-
-    public override async Task<int> PurgeAsync(CancellationToken ct)
-    {
-        var cutoff = (Clock.GetUtcNow() - options.Value.InboxRetention).ToUnixTimeMilliseconds();
-        var total = await DeleteInBatchesAsync(Sql.PurgeEvents(Dialect), cutoff, options.Value.PurgeBatchSize, ct)
-                    + await DeleteInBatchesAsync(Sql.PurgeKeys(Dialect), cutoff, options.Value.PurgeBatchSize, ct);
-        if (total > 0) Purged(total);
-        return total;
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Purged {Count} inbox events and idempotency keys past their retention")]
-    private partial void Purged(int count);
+    protected override TimeSpan Kept => options.Value.InboxRetention;
+    protected override int BatchSize => options.Value.PurgeBatchSize;
+    protected override string What => "inbox events and idempotency keys";
+    protected override IEnumerable<string> Batches => [Sql.PurgeEvents(Dialect), Sql.PurgeKeys(Dialect)];
 
     private static class Sql
     {

@@ -17,10 +17,10 @@ public sealed class ChangeLog(DbSession db, TimeProvider clock, IOptions<JsonOpt
 {
     private readonly List<(string Type, string Data)> _pending = [];
     private string? _tenantId;
-    private bool _ring;
+    private bool _deliveriesQueued;
 
-    /// <summary>Rings the bell after COMMIT though no change was added (a delivery queued again wants sending now).</summary>
-    public void RingAfterCommit() => _ring = true;
+    /// <summary>A delivery was queued outside the outbox (a redelivery, a test): the dispatcher is told after COMMIT.</summary>
+    public void DeliveryQueued() => _deliveriesQueued = true;
 
     public void Add(Caller caller, string type, object data) => Add(caller.TenantId, caller.Actor, type, data);
 
@@ -41,13 +41,13 @@ public sealed class ChangeLog(DbSession db, TimeProvider clock, IOptions<JsonOpt
     {
         _pending.Clear();
         _tenantId = null;
-        _ring = false;
+        _deliveriesQueued = false;
     }
 
-    /// <summary>Writes the pending changes; returns whether there were any (the caller then signals readers after COMMIT).</summary>
-    internal async Task<bool> FlushAsync(CancellationToken ct)
+    /// <summary>Writes the pending changes and their deliveries; says what was published, for the bells after COMMIT.</summary>
+    internal async Task<Published> FlushAsync(CancellationToken ct)
     {
-        if (_pending.Count == 0) return _ring;
+        if (_pending.Count == 0) return new Published(false, _deliveriesQueued);
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         // Last statement but two of the unit of work: the counter's row lock is held only for the rest of the commit.
         var last = await db.ExecuteScalarAsync<long>(db.Dialect.TakeChangeSequences, new { TenantId = _tenantId, _pending.Count }, ct);
@@ -64,8 +64,9 @@ public sealed class ChangeLog(DbSession db, TimeProvider clock, IOptions<JsonOpt
             {
                 TenantId = _tenantId, Now = now, Deliveries = JsonSerializer.Serialize(deliveries),
             }, ct);
+        var published = new Published(true, _deliveriesQueued || deliveries.Count > 0);
         Reset();
-        return true;
+        return published;
     }
 
     /// <summary>A webhook's types: a comma-separated list, empty for every type.</summary>

@@ -4,23 +4,15 @@ using Pipeline.Api.Data;
 namespace Pipeline.Api.Changes;
 
 /// <summary>Deletes changes and webhook deliveries past <c>Changes:Retention</c>; a pending delivery waits until it is done.</summary>
-public sealed partial class ChangePurger(
+public sealed class ChangePurger(
     ISqlDialect dialect, TimeProvider clock, IOptions<ChangesOptions> options, ILogger<ChangePurger> logger)
     : Retention(dialect, clock, logger)
 {
     protected override TimeSpan Interval => options.Value.PurgeInterval;
-
-    public override async Task<int> PurgeAsync(CancellationToken ct)
-    {
-        var cutoff = (Clock.GetUtcNow() - options.Value.Retention).ToUnixTimeMilliseconds();
-        var total = await DeleteInBatchesAsync(Sql.PurgeDeliveries(Dialect), cutoff, options.Value.PurgeBatchSize, ct)
-                    + await DeleteInBatchesAsync(Sql.PurgeChanges(Dialect), cutoff, options.Value.PurgeBatchSize, ct);
-        if (total > 0) Purged(total);
-        return total;
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Purged {Count} changes and webhook deliveries past their retention")]
-    private partial void Purged(int count);
+    protected override TimeSpan Kept => options.Value.Retention;
+    protected override int BatchSize => options.Value.PurgeBatchSize;
+    protected override string What => "changes and webhook deliveries";
+    protected override IEnumerable<string> Batches => [Sql.PurgeDeliveries(Dialect), Sql.PurgeChanges(Dialect)];
 
     private static class Sql
     {

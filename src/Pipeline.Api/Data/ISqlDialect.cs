@@ -86,3 +86,25 @@ public static class DueDeliveries
         AND EXISTS (SELECT 1 FROM Webhooks w WHERE w.Id = d.WebhookId AND w.Enabled = 1)
         """;
 }
+
+public static class WriteGates
+{
+    /// <summary>
+    /// Runs a write where the engine allows it: queued behind the other writers of this process when the engine has
+    /// one writer (<see cref="ISqlDialect.WriteGate"/>), at once otherwise. Commands, the webhook dispatcher and the
+    /// purges all write through here.
+    /// </summary>
+    public static async Task<T> QueueWriteAsync<T>(this ISqlDialect dialect, Func<Task<T>> write, CancellationToken ct)
+    {
+        var gate = dialect.WriteGate;
+        if (gate is not null) await gate.WaitAsync(ct);
+        try
+        {
+            return await write();
+        }
+        finally
+        {
+            gate?.Release();
+        }
+    }
+}

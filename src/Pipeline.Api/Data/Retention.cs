@@ -10,12 +10,28 @@ public abstract partial class Retention(ISqlDialect dialect, TimeProvider clock,
 {
     protected ISqlDialect Dialect => dialect;
 
-    protected TimeProvider Clock => clock;
-
     protected abstract TimeSpan Interval { get; }
 
-    /// <summary>Deletes everything past its retention; returns how many rows.</summary>
-    public abstract Task<int> PurgeAsync(CancellationToken ct);
+    /// <summary>How long rows are kept.</summary>
+    protected abstract TimeSpan Kept { get; }
+
+    protected abstract int BatchSize { get; }
+
+    /// <summary>What is purged, for the log line ("inbox events and idempotency keys").</summary>
+    protected abstract string What { get; }
+
+    /// <summary>The batch DELETEs, each with <c>@Cutoff</c> (Unix ms) and <c>@Limit</c>.</summary>
+    protected abstract IEnumerable<string> Batches { get; }
+
+    /// <summary>Deletes everything older than <see cref="Kept"/>, batch by batch; returns how many rows.</summary>
+    public async Task<int> PurgeAsync(CancellationToken ct)
+    {
+        var cutoff = (clock.GetUtcNow() - Kept).ToUnixTimeMilliseconds();
+        var total = 0;
+        foreach (var batch in Batches) total += await DeleteInBatchesAsync(batch, cutoff, BatchSize, ct);
+        if (total > 0) Purged(logger, total, What);
+        return total;
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -34,27 +50,25 @@ public abstract partial class Retention(ISqlDialect dialect, TimeProvider clock,
     }
 
     /// <summary>Runs a batch DELETE (<c>@Cutoff</c>, <c>@Limit</c>) until a batch deletes fewer than the limit.</summary>
-    protected async Task<int> DeleteInBatchesAsync(string batch, long cutoff, int limit, CancellationToken ct)
+    private async Task<int> DeleteInBatchesAsync(string batch, long cutoff, int limit, CancellationToken ct)
     {
         int deleted, total = 0;
         do
         {
             // Each batch is a write: where the engine has one writer it queues with the commands, not against them.
-            if (dialect.WriteGate is { } gate) await gate.WaitAsync(ct);
-            try
+            var command = new CommandDefinition(batch, new { Cutoff = cutoff, Limit = limit }, cancellationToken: ct);
+            deleted = await dialect.QueueWriteAsync(async () =>
             {
                 await using var connection = dialect.CreateConnection();
-                var command = new CommandDefinition(batch, new { Cutoff = cutoff, Limit = limit }, cancellationToken: ct);
-                deleted = await connection.ExecuteAsync(command);
-            }
-            finally
-            {
-                dialect.WriteGate?.Release();
-            }
+                return await connection.ExecuteAsync(command);
+            }, ct);
             total += deleted;
         } while (deleted == limit);
         return total;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Purged {Count} {What} past their retention")]
+    private static partial void Purged(ILogger logger, int count, string what);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Purger} failed; it runs again at the next interval")]
     private static partial void PurgeFailed(ILogger logger, string purger, Exception exception);

@@ -20,28 +20,16 @@ public sealed class TransactionBehavior<TMessage, TResponse>(
 {
     public ValueTask<TResponse> Handle(
         TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken) =>
-        retry.ExecuteAsync(async ct =>
-        {
-            var gate = dialect.WriteGate;
-            if (gate is not null) await gate.WaitAsync(ct);
-            try
-            {
-                return await RunAsync(message, next, ct);
-            }
-            finally
-            {
-                gate?.Release();
-            }
-        }, cancellationToken);
+        retry.ExecuteAsync(async ct => await dialect.QueueWriteAsync(() => RunAsync(message, next, ct), ct), cancellationToken);
 
-    private async ValueTask<TResponse> RunAsync(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken ct)
+    private async Task<TResponse> RunAsync(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken ct)
     {
         await using var connection = dialect.CreateConnection();
         await connection.OpenAsync(ct);
         // Read committed on the server engines; on SQLite, BEGIN IMMEDIATE (the write gate has already queued writers).
         await using var transaction = await connection.BeginTransactionAsync(ct);
         TResponse response;
-        bool published;
+        Published published;
         changes.Reset();
         session.Begin(connection, transaction);
         try
@@ -64,7 +52,7 @@ public sealed class TransactionBehavior<TMessage, TResponse>(
         {
             throw new CommitOutcomeUnknownException(e);
         }
-        if (published) signal.Ring();
+        signal.Ring(published);
         return response;
     }
 

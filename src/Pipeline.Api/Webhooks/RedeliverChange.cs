@@ -27,7 +27,7 @@ public sealed class RedeliverChangeHandler(WebhookStore store, DbSession db, Cha
         var key = new { caller.TenantId, command.WebhookId, command.ChangeId, Now = store.Now };
         // Clearing the lease also voids an attempt in flight: its outcome will not overwrite this.
         if (await db.ExecuteAsync(Sql.Requeue, key, ct) == 0) throw new NotFoundException("Delivery", command.ChangeId);
-        changes.RingAfterCommit();
+        changes.DeliveryQueued();
         return (await db.QuerySingleOrDefaultAsync<DeliveryRow>(DeliveryRow.Load, key, ct))!.ToDto();
     }
 

@@ -41,7 +41,7 @@ public sealed class SendTestChangeHandler(
             Payload = JsonSerializer.Serialize(change, json.Value.SerializerOptions),
         };
         await db.ExecuteAsync(Sql.Insert, key, ct);
-        changes.RingAfterCommit();
+        changes.DeliveryQueued();
         return (await db.QuerySingleOrDefaultAsync<DeliveryRow>(DeliveryRow.Load, key, ct))!.ToDto();
     }
 

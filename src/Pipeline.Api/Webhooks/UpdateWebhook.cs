@@ -18,8 +18,9 @@ public sealed record UpdateWebhookBody(
 {
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (Types is { IsSet: true, Value: { } types } && !new ChangeTypeListAttribute().IsValid(types))
-            yield return new ValidationResult(new ChangeTypeListAttribute().FormatErrorMessage("types"), ["types"]);
+        var typeList = new ChangeTypeListAttribute();
+        if (Types is { IsSet: true, Value: { } types } && !typeList.IsValid(types))
+            yield return new ValidationResult(typeList.FormatErrorMessage("types"), ["types"]);
         if (Description is { IsSet: true, Value: { } d } && (d.Length is < 1 or > 500 || !Names.IsValid(d)))
             yield return new ValidationResult("description must be 1 to 500 characters, not blank.", ["description"]);
     }

@@ -35,7 +35,7 @@ public sealed partial class WebhookDispatcher(
         await Task.Yield();
         while (!stoppingToken.IsCancellationRequested)
         {
-            var rang = signal.Next;
+            var rang = signal.NextDelivery;
             var sent = 0;
             try
             {
@@ -65,15 +65,16 @@ public sealed partial class WebhookDispatcher(
         var token = Guid.NewGuid().ToString("N");
         await using var connection = dialect.CreateConnection();
         await GaugeAsync(connection, now, ct);
-        // A read first: the claim is a write, and on SQLite every write waits for the one writer. Without this, each
-        // commit's bell made the dispatcher contend with the commands for the write lock, deliveries or not.
+        // A read first: the claim is a write, and on SQLite every write waits for the one writer. Without it, the
+        // dispatcher contended with the commands for the write lock on every round, deliveries or not.
         var nextDue = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(Sql.NextDue, cancellationToken: ct));
         if (nextDue is null || nextDue > now.ToUnixTimeMilliseconds()) return 0;
-        var claimed = await WriteAsync(connection, new CommandDefinition(dialect.ClaimDueDeliveries, dialect.Bind(new
-        {
-            Token = token, Now = now.ToUnixTimeMilliseconds(), Until = (now + settings.LeaseDuration).ToUnixTimeMilliseconds(),
-            Limit = BatchSize,
-        }), cancellationToken: ct), ct);
+        var claimed = await dialect.QueueWriteAsync(() => connection.ExecuteAsync(new CommandDefinition(dialect.ClaimDueDeliveries,
+            dialect.Bind(new
+            {
+                Token = token, Now = now.ToUnixTimeMilliseconds(), Until = (now + settings.LeaseDuration).ToUnixTimeMilliseconds(),
+                Limit = BatchSize,
+            }), cancellationToken: ct)), ct);
         if (claimed == 0) return 0;
         var leased = (await connection.QueryAsync<Leased>(new CommandDefinition(Sql.Leased, new { Token = token }, cancellationToken: ct)))
             .ToList();
@@ -130,26 +131,11 @@ public sealed partial class WebhookDispatcher(
         telemetry.Attempted(label, outcome.Took);
         if (!outcome.Delivered) AttemptFailed(d.ChangeId, d.WebhookId, attempts, label, outcome.Error);
         await using var connection = dialect.CreateConnection();
-        await WriteAsync(connection, new CommandDefinition(Sql.Record, dialect.Bind(new
+        await dialect.QueueWriteAsync(() => connection.ExecuteAsync(new CommandDefinition(Sql.Record, dialect.Bind(new
         {
             d.Id, Token = d.LeaseToken, Status = status, Attempts = attempts, Next = next, At = now.ToUnixTimeMilliseconds(),
             ResponseStatus = outcome.Status, Error = outcome.Error is { Length: > MaxError } e ? e[..MaxError] : outcome.Error,
-        }), cancellationToken: ct), ct);
-    }
-
-    /// <summary>A write, queued behind the commands' where the engine has one writer (<see cref="ISqlDialect.WriteGate"/>).</summary>
-    private async Task<int> WriteAsync(System.Data.Common.DbConnection connection, CommandDefinition command, CancellationToken ct)
-    {
-        var gate = dialect.WriteGate;
-        if (gate is not null) await gate.WaitAsync(ct);
-        try
-        {
-            return await connection.ExecuteAsync(command);
-        }
-        finally
-        {
-            gate?.Release();
-        }
+        }), cancellationToken: ct)), ct);
     }
 
     /// <summary>The wait after the n-th failed attempt: exponential, ±20 % jitter (receivers coming back are not stampeded).</summary>
