@@ -62,10 +62,9 @@ builder.Services.AddOptions<AutomationOptions>().BindConfiguration("Automation")
 builder.Services.AddSingleton<InboxPurger>().AddHostedService(sp => sp.GetRequiredService<InboxPurger>());
 
 // Who calls: a bearer JWT configured under Authentication:Schemes:Bearer; the tenant and scopes are its claims.
-builder.Services.AddHttpContextAccessor();
 builder.Services.AddScoped<CallerScope>();
 builder.Services.AddScoped(sp => sp.GetRequiredService<CallerScope>().Caller
-                                 ?? Caller.From(sp.GetRequiredService<IHttpContextAccessor>().HttpContext!.User));
+                                 ?? throw new InvalidOperationException("No caller in this scope: an endpoint outside /api/v1 asked for one."));
 builder.Services.AddSingleton<TenantProvisioner>();
 builder.AddBearerTokens();
 builder.Services.AddAuthorization(Scopes.AddPolicies);
@@ -107,27 +106,25 @@ app.UseSecurityHeaders();
 app.UseRateLimitHeaders();
 app.UseBodyLimit();
 // Operators may hide the contract and its UI in production (OpenApi:Enabled=false); openapi.yaml stays the reference.
+// Only paths under /swagger go through them: the UI's middleware matches every request's path with a regular expression.
 if (app.Configuration.GetValue("OpenApi:Enabled", true))
 {
-    app.UseSwagger();
-    app.UseSwaggerUI(o => o.SwaggerEndpoint($"/swagger/{OpenApi.DocumentName}/swagger.json", "Pipeline API v1"));
+    app.UseWhen(c => c.Request.Path.StartsWithSegments("/swagger"), contract => contract
+        .UseSwagger()
+        .UseSwaggerUI(o => o.SwaggerEndpoint($"/swagger/{OpenApi.DocumentName}/swagger.json", "Pipeline API v1")));
 }
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAuthorization();
+// /api/v1: the caller read from the token once per request, its tenant provisioned on its first request.
+app.UseTenantApi();
 
 app.MapHealthChecks("/health/live", Operations.HealthReport(_ => false)).AllowAnonymous();
 app.MapHealthChecks("/health/ready", Operations.HealthReport(c => c.Tags.Contains("ready"))).AllowAnonymous();
 
 var api = app.MapGroup("/api/v1")
     .RequireAuthorization(Scopes.Read)
-    .AddEndpointFilter(async (context, next) =>
-    {
-        var caller = context.HttpContext.RequestServices.GetRequiredService<Caller>();
-        var provisioner = context.HttpContext.RequestServices.GetRequiredService<TenantProvisioner>();
-        await provisioner.EnsureAsync(caller.TenantId, context.HttpContext.RequestAborted);
-        return await next(context);
-    })
+    .ActForTenant()
     .ProducesProblem(StatusCodes.Status401Unauthorized)
     .ProducesProblem(StatusCodes.Status403Forbidden);
 api.MapStagesApi();

@@ -68,6 +68,7 @@ public static class AutomationApi
     public static async Task<Ok<EventOutcome>> IngestEvent(IngestEventBody body, IMediator mediator, CancellationToken ct) =>
         TypedResults.Ok(await mediator.Send(new IngestEvent(body), ct));
 
-    public static async Task<Ok<ListOf<BatchItemResult>>> IngestEventBatch(EventBatch body, IngestEventBatch batch, CancellationToken ct) =>
-        TypedResults.Ok(await batch.HandleAsync(body, ct));
+    public static async Task<Ok<ListOf<BatchItemResult>>> IngestEventBatch(
+        EventBatch body, IngestEventBatch batch, HttpContext context, CancellationToken ct) =>
+        TypedResults.Ok(await batch.HandleAsync(body, context.TraceIdentifier, ct));
 }

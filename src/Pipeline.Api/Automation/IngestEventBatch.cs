@@ -22,7 +22,7 @@ public sealed record BatchItemResult(string EventId, int Status, EventOutcome? R
 /// same exactly-once rules: one refused event does not fail the others, and its problem is its answer.
 /// </summary>
 public sealed partial class IngestEventBatch(
-    IMediator mediator, ISqlDialect dialect, IHttpContextAccessor http, ILogger<IngestEventBatch> logger)
+    IMediator mediator, ISqlDialect dialect, ILogger<IngestEventBatch> logger)
 {
     public static EndpointDoc Doc { get; } = new(
         "Report up to 100 business events",
@@ -32,7 +32,7 @@ public sealed partial class IngestEventBatch(
         Problems = [400],
     };
 
-    public async Task<ListOf<BatchItemResult>> HandleAsync(EventBatch batch, CancellationToken ct)
+    public async Task<ListOf<BatchItemResult>> HandleAsync(EventBatch batch, string traceIdentifier, CancellationToken ct)
     {
         // The batch is read whole before anything applies: a malformed one is one 400 and changes nothing.
         var hole = batch.Events.Select((e, i) => e is null ? i : -1).FirstOrDefault(i => i >= 0, -1);
@@ -55,7 +55,7 @@ public sealed partial class IngestEventBatch(
                     Detail = "The event could not be processed; retry it.",
                 };
                 // As every problem the service writes: the request's trace id, to find it in the logs.
-                problem.Extensions["traceId"] = System.Diagnostics.Activity.Current?.Id ?? http.HttpContext?.TraceIdentifier;
+                problem.Extensions["traceId"] = System.Diagnostics.Activity.Current?.Id ?? traceIdentifier;
                 results.Add(new BatchItemResult(delivered.EventId, problem.Status!.Value, null, problem));
             }
         }

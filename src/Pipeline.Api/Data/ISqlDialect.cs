@@ -42,6 +42,9 @@ public interface ISqlDialect
 
     DbConnection CreateConnection();
 
+    /// <summary>A connection for statements that only read (<see cref="Reads"/>): what writes need may be left out.</summary>
+    DbConnection CreateReadConnection() => CreateConnection();
+
     /// <summary>
     /// Where the engine has one writer (SQLite), units of work queue here, in order and without sleeping, before
     /// they BEGIN; null where writers run side by side.

@@ -56,11 +56,13 @@ public sealed class DemoTenant(IServiceScopeFactory scopes, TenantProvisioner pr
         new("Velux et habillage – Blanc", 3900m, Fate.Nouveau, 1),
     ];
 
+    private static readonly Caller Seeder = new(TenantId, "demo-seed");
+
     public async Task SeedAsync(CancellationToken ct)
     {
         if (clock is not TravellingClock travel)
             throw new InvalidOperationException("The demo tenant's history spans past weeks: run with --demo, which installs its clock.");
-        await provisioner.EnsureAsync(TenantId, ct);
+        await provisioner.EnsureAsync(Seeder, ct);
         if (await reads.SingleOrDefaultAsync<long>(Sql.Seeded, new { TenantId }, ct) > 0) return;
 
         var now = travel.GetUtcNow();
@@ -103,7 +105,7 @@ public sealed class DemoTenant(IServiceScopeFactory scopes, TenantProvisioner pr
     private async Task<T> SendAsync<T>(ICommand<T> command, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<CallerScope>().Caller = new Caller(TenantId, "demo-seed");
+        scope.ServiceProvider.GetRequiredService<CallerScope>().Caller = Seeder;
         return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(command, ct);
     }
 

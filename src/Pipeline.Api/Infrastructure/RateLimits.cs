@@ -66,41 +66,43 @@ public static class RateLimits
         return next(context);
     });
 
-    private static PartitionedRateLimiter<HttpContext> Limiter(RateLimitingOptions options) =>
-        PartitionedRateLimiter.Create<HttpContext, string>(context => Partition(context) switch
-        {
-            null => RateLimitPartition.GetNoLimiter(""),
-            var (key, bucket) => RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = bucket.TokenLimit,
-                TokensPerPeriod = bucket.TokensPerPeriod,
-                ReplenishmentPeriod = bucket.ReplenishmentPeriod,
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            }),
-        });
+    /// <summary>A bucket's key: the tenant's id, or the client's address when the token names no tenant.</summary>
+    private readonly record struct Key(bool IsTenant, string Id);
 
-    /// <summary>The bucket a request draws from, or null for the exempt ones; worked out once per request.</summary>
-    private static (string Key, RateLimitingOptions.Bucket Bucket)? Partition(HttpContext context)
+    private static PartitionedRateLimiter<HttpContext> Limiter(RateLimitingOptions options)
     {
-        if (context.Items.TryGetValue(typeof(RateLimits), out var known)) return ((string, RateLimitingOptions.Bucket)?)known;
-        (string Key, RateLimitingOptions.Bucket Bucket)? partition = null;
-        if (!context.Request.Path.StartsWithSegments("/health"))
-        {
-            var options = context.RequestServices.GetRequiredService<IOptions<RateLimitingOptions>>().Value;
-            partition = Caller.HasValidTenant(context.User)
-                ? ("tenant:" + context.User.FindFirst(Caller.TenantClaim)!.Value, options.Tenant)
-                : ("address:" + context.Connection.RemoteIpAddress, options.Anonymous);
-        }
-        // Not before authentication: the limiter runs after it, the headers when the answer starts.
-        if (context.User.Identity?.IsAuthenticated == true || partition is null) context.Items[typeof(RateLimits)] = partition;
-        return partition;
+        // Made once: a partition's factory runs only for a new key, but a lambda capturing the bucket would be a new
+        // delegate on every request.
+        Func<Key, TokenBucketRateLimiterOptions> tenant = _ => Bucket(options.Tenant), anonymous = _ => Bucket(options.Anonymous);
+        return PartitionedRateLimiter.Create<HttpContext, Key>(context => Partition(context) is { } key
+            ? RateLimitPartition.GetTokenBucketLimiter(key, key.IsTenant ? tenant : anonymous)
+            : RateLimitPartition.GetNoLimiter(default(Key)));
+    }
+
+    private static TokenBucketRateLimiterOptions Bucket(RateLimitingOptions.Bucket bucket) => new()
+    {
+        TokenLimit = bucket.TokenLimit,
+        TokensPerPeriod = bucket.TokensPerPeriod,
+        ReplenishmentPeriod = bucket.ReplenishmentPeriod,
+        QueueLimit = 0,
+        AutoReplenishment = true,
+    };
+
+    /// <summary>The bucket a request draws from, or null for the exempt ones.</summary>
+    private static Key? Partition(HttpContext context)
+    {
+        if (context.Request.Path.StartsWithSegments("/health")) return null;
+        return Caller.TenantOf(context.User) is { } tenant
+            ? new Key(true, tenant)
+            : new Key(false, context.Connection.RemoteIpAddress?.ToString() ?? "");
     }
 
     private static Task AddHeaders(HttpContext context)
     {
-        if (Partition(context) is not var (key, bucket)) return Task.CompletedTask;
-        var policy = key.StartsWith("tenant:", StringComparison.Ordinal) ? "tenant" : "anonymous";
+        if (Partition(context) is not { } key) return Task.CompletedTask;
+        var options = context.RequestServices.GetRequiredService<IOptions<RateLimitingOptions>>().Value;
+        var bucket = key.IsTenant ? options.Tenant : options.Anonymous;
+        var policy = key.IsTenant ? "tenant" : "anonymous";
         var remaining = context.RequestServices.GetRequiredService<PartitionedRateLimiter<HttpContext>>().GetStatistics(context)
             ?.CurrentAvailablePermits ?? bucket.TokenLimit;
         var periods = (int)Math.Ceiling((double)(bucket.TokenLimit - remaining) / bucket.TokensPerPeriod);

@@ -10,7 +10,7 @@ namespace Pipeline.Api.Infrastructure;
 /// and one log line. Retries inside the transaction behaviour stay within the one span.
 /// </summary>
 public sealed partial class TelemetryBehavior<TMessage, TResponse>(
-    CommandTelemetry telemetry, IHttpContextAccessor http, CallerScope scope, ILogger<TelemetryBehavior<TMessage, TResponse>> logger)
+    CommandTelemetry telemetry, CallerScope scope, ILogger<TelemetryBehavior<TMessage, TResponse>> logger)
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : ICommand<TResponse>
 {
@@ -18,7 +18,7 @@ public sealed partial class TelemetryBehavior<TMessage, TResponse>(
         TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
         var command = typeof(TMessage).Name;
-        var tenant = scope.Caller?.TenantId ?? http.HttpContext?.User.FindFirst(Caller.TenantClaim)?.Value ?? "none";
+        var tenant = scope.Caller?.TenantId ?? "none";
         using var activity = CommandTelemetry.Source.StartActivity($"command {command}");
         activity?.SetTag("pipeline.command", command);
         activity?.SetTag("pipeline.tenant", tenant);

@@ -98,11 +98,14 @@ public static class BearerTokens
         private static readonly TimeSpan AtMost = TimeSpan.FromMinutes(5);
         private readonly MemoryCache _valid = new(new MemoryCacheOptions { SizeLimit = 10_000 });
 
+        /// <summary>
+        /// The key is the whole Authorization header, as sent: Kestrel hands back the same string for the same header
+        /// on a connection, so recalling a token copies nothing.
+        /// </summary>
         public Task RecallAsync(MessageReceivedContext context)
         {
             var header = context.Request.Headers.Authorization.ToString();
-            if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-                && _valid.TryGetValue(header[7..].Trim(), out ClaimsIdentity? identity) && identity is not null)
+            if (header.Length > 0 && _valid.TryGetValue(header, out ClaimsIdentity? identity) && identity is not null)
             {
                 // Each request gets an identity of its own.
                 context.Principal = new ClaimsPrincipal(identity.Clone());
@@ -113,12 +116,14 @@ public static class BearerTokens
 
         public Task KeepAsync(TokenValidatedContext context)
         {
+            var header = context.Request.Headers.Authorization.ToString();
             if (context.SecurityToken is not JsonWebToken { EncodedToken: { } token } jwt
-                || context.Principal?.Identity is not ClaimsIdentity identity) return Task.CompletedTask;
+                || context.Principal?.Identity is not ClaimsIdentity identity
+                || !header.EndsWith(token, StringComparison.Ordinal)) return Task.CompletedTask;
             var now = DateTimeOffset.UtcNow;
             var expires = jwt.ValidTo == DateTime.MinValue ? now + AtMost : new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero);
             if (expires > now)
-                _valid.Set(token, identity.Clone(), new MemoryCacheEntryOptions
+                _valid.Set(header, identity.Clone(), new MemoryCacheEntryOptions
                 {
                     Size = 1, AbsoluteExpiration = expires < now + AtMost ? expires : now + AtMost,
                 });

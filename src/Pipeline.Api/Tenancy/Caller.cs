@@ -11,31 +11,40 @@ public sealed record Caller(string TenantId, string Actor)
     /// <summary>Stored with every history and audit entry; an identity provider's subject is rarely longer.</summary>
     public const int MaxActorLength = 200;
 
-    /// <summary>Exactly one <c>tenant_id</c>, a plain string identifier (an array or object claim names no tenant).</summary>
-    public static bool HasValidTenant(ClaimsPrincipal user)
+    /// <summary>
+    /// The token's tenant: exactly one <c>tenant_id</c>, a plain string identifier (an array or object claim names no
+    /// tenant); null otherwise.
+    /// </summary>
+    public static string? TenantOf(ClaimsPrincipal user)
     {
         Claim? only = null;
         foreach (var claim in user.Claims)
         {
             if (claim.Type != TenantClaim) continue;
-            if (only is not null) return false;
+            if (only is not null) return null;
             only = claim;
         }
         return only is { ValueType: ClaimValueTypes.String, Value: { Length: > 0 and <= MaxTenantIdLength } tenant }
-               && Rules.Identifiers.IsValid(tenant);
+               && Rules.Identifiers.IsValid(tenant)
+            ? tenant
+            : null;
     }
+
+    public static bool HasValidTenant(ClaimsPrincipal user) => TenantOf(user) is not null;
 
     public static Caller From(ClaimsPrincipal user)
     {
         var actor = user.FindFirst("sub")?.Value ?? user.FindFirst("client_id")?.Value ?? user.Identity?.Name ?? "unknown";
         return new Caller(
-            user.FindFirst(TenantClaim)?.Value
-            ?? throw new InvalidOperationException("The caller has no tenant_id claim; the authorization policy should have refused it."),
+            TenantOf(user) ?? throw new InvalidOperationException("The caller has no valid tenant_id; the authorization policy refuses it."),
             actor.Length <= MaxActorLength ? actor : actor[..MaxActorLength]);
     }
 }
 
-/// <summary>Who the commands of a scope act for when no request carries a token (the demo seeder).</summary>
+/// <summary>
+/// Who a scope acts for: set once per API request from its authorized token (<see cref="TenantApi"/>), or by what
+/// runs without a request (the demo seeder, tenant provisioning).
+/// </summary>
 public sealed class CallerScope
 {
     public Caller? Caller { get; set; }

@@ -72,25 +72,52 @@ public sealed class ProvisionTenantHandler(DbSession db, ChangeLog changes, Time
 }
 
 /// <summary>
-/// Runs before every API call: provisions the caller's tenant on its first request. Two first requests racing
-/// both try; the loser hits the tenant's primary key and finds the winner's stages.
+/// Provisions a caller's tenant on its first request. Two first requests racing both try; the loser hits the
+/// tenant's primary key and finds the winner's stages.
 /// </summary>
 public sealed class TenantProvisioner(IServiceScopeFactory scopes, ISqlDialect dialect)
 {
     private readonly ConcurrentDictionary<string, bool> _provisioned = new(StringComparer.Ordinal);
 
-    public async ValueTask EnsureAsync(string tenantId, CancellationToken ct)
+    public async ValueTask EnsureAsync(Caller caller, CancellationToken ct)
     {
-        if (_provisioned.ContainsKey(tenantId)) return;
+        if (_provisioned.ContainsKey(caller.TenantId)) return;
         await using var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<CallerScope>().Caller = caller;
         try
         {
-            await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new ProvisionTenant(tenantId), ct);
+            await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new ProvisionTenant(caller.TenantId), ct);
         }
         catch (DbException e) when (dialect.IsUniqueViolation(e))
         {
             // Provisioned concurrently by another request: that one's stages stand.
         }
-        _provisioned.TryAdd(tenantId, true);
+        _provisioned.TryAdd(caller.TenantId, true);
+    }
+}
+
+/// <summary>
+/// Marks the endpoints that act for a tenant (the /api/v1 group). After authorization, once per request, the caller
+/// is read from the token into the request's <see cref="CallerScope"/> (which every handler and query is given) and
+/// its tenant provisioned on its first request. A middleware rather than an endpoint filter: a filter wraps every
+/// endpoint's arguments in an invocation context, on every request.
+/// </summary>
+public static class TenantApi
+{
+    /// <summary>The endpoint metadata that marks them.</summary>
+    public sealed class ActsForTenant;
+
+    public static TBuilder ActForTenant<TBuilder>(this TBuilder endpoints) where TBuilder : IEndpointConventionBuilder =>
+        endpoints.WithMetadata(new ActsForTenant());
+
+    public static IApplicationBuilder UseTenantApi(this IApplicationBuilder app) => app.Use(static (context, next) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<ActsForTenant>() is null ? next(context) : EnterAsync(context, next));
+
+    private static async Task EnterAsync(HttpContext context, RequestDelegate next)
+    {
+        var caller = Caller.From(context.User);
+        context.RequestServices.GetRequiredService<CallerScope>().Caller = caller;
+        await context.RequestServices.GetRequiredService<TenantProvisioner>().EnsureAsync(caller, context.RequestAborted);
+        await next(context);
     }
 }

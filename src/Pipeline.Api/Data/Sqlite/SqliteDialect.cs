@@ -12,11 +12,15 @@ public sealed class SqliteDialect : ISqlDialect
     private const int ConstraintUnique = 2067;
 
     private readonly string _connectionString;
+    private readonly string _readConnectionString;
 
     public SqliteDialect(string connectionString)
     {
         // Foreign keys are what keep a concurrent move from orphaning an opportunity in a deleted stage (rule 7).
         _connectionString = new SqliteConnectionStringBuilder(connectionString) { ForeignKeys = true, Pooling = true }.ToString();
+        // The driver sends PRAGMA foreign_keys on every open of a pooled connection, a statement parsed and run for
+        // nothing when the connection only reads: reads draw from a pool of their own, without it.
+        _readConnectionString = new SqliteConnectionStringBuilder(connectionString) { Pooling = true }.ToString();
     }
 
     public DatabaseProvider Provider => DatabaseProvider.Sqlite;
@@ -44,6 +48,8 @@ public sealed class SqliteDialect : ISqlDialect
         """;
 
     public DbConnection CreateConnection() => new SqliteConnection(_connectionString);
+
+    public DbConnection CreateReadConnection() => new SqliteConnection(_readConnectionString);
 
     /// <summary>
     /// SQLite has one writer: a BEGIN IMMEDIATE that finds another one sleeps in the driver's busy handler, with
