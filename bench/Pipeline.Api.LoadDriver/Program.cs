@@ -179,6 +179,9 @@ static Process Start(string dll, int port, string connectionString, string key)
             ["RateLimiting__Tenant__TokensPerPeriod"] = "1000000",
         },
     };
+    // Both run with the runtime settings of the container image (the DOTNET_* variables its Dockerfile sets).
+    foreach (Match setting in Regex.Matches(File.ReadAllText(Path.Combine(Repository.Root(), "Dockerfile")), @"\b(DOTNET_\w+)=(\S+)"))
+        start.Environment[setting.Groups[1].Value] = setting.Groups[2].Value;
     // Experiments: BENCH_SERVICE_ENV="DOTNET_gcServer=0;…" reaches both servers.
     foreach (var setting in (Environment.GetEnvironmentVariable("BENCH_SERVICE_ENV") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
         start.Environment[setting[..setting.IndexOf('=')]] = setting[(setting.IndexOf('=') + 1)..];
