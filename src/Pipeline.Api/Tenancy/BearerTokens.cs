@@ -89,9 +89,10 @@ public static class BearerTokens
 
     /// <summary>
     /// A client sends the same token with every request for its lifetime; the service checked its signature,
-    /// issuer, audience and lifetime once, and remembers the identity of a token that passed until it expires (at
+    /// issuer, audience and lifetime once, and remembers the principal of a token that passed until it expires (at
     /// most five minutes, and never across a configuration reload, which brings a new instance). Refusals are not
-    /// remembered. A remembered token skips the handler's whole validation, its copy of the parameters included.
+    /// remembered. A remembered token skips the handler's whole validation, its copy of the parameters included, and
+    /// its requests share one <see cref="VerifiedPrincipal"/>.
     /// </summary>
     private sealed class RememberedTokens
     {
@@ -105,10 +106,9 @@ public static class BearerTokens
         public Task RecallAsync(MessageReceivedContext context)
         {
             var header = context.Request.Headers.Authorization.ToString();
-            if (header.Length > 0 && _valid.TryGetValue(header, out ClaimsIdentity? identity) && identity is not null)
+            if (header.Length > 0 && _valid.TryGetValue(header, out VerifiedPrincipal? principal) && principal is not null)
             {
-                // Each request gets an identity of its own.
-                context.Principal = new ClaimsPrincipal(identity.Clone());
+                context.Principal = principal;
                 context.Success();
             }
             return Task.CompletedTask;
@@ -123,7 +123,7 @@ public static class BearerTokens
             var now = DateTimeOffset.UtcNow;
             var expires = jwt.ValidTo == DateTime.MinValue ? now + AtMost : new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero);
             if (expires > now)
-                _valid.Set(header, identity.Clone(), new MemoryCacheEntryOptions
+                _valid.Set(header, new VerifiedPrincipal(identity.Clone()), new MemoryCacheEntryOptions
                 {
                     Size = 1, AbsoluteExpiration = expires < now + AtMost ? expires : now + AtMost,
                 });
