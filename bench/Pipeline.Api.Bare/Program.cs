@@ -23,6 +23,23 @@ public static class BareProgram
         var dialect = new Data.Sqlite.SqliteDialect(connectionString);
         static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
+        // Requests still running, for the driver: wrk stops sending when its time is up, but writers sleeping in
+        // SQLite's busy handler go on for a second and more, and would compete with the next run for the file.
+        var running = 0;
+        app.Use(async (context, next) =>
+        {
+            Interlocked.Increment(ref running);
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref running);
+            }
+        });
+        app.MapGet("/running", () => Volatile.Read(ref running) - 1);
+
         app.MapGet("/stages", async (string tenant) =>
         {
             await using var db = Open();

@@ -51,7 +51,7 @@ async Task MeasureAsync()
     await ReadyAsync(bareProcess, 5181, null);
     var rssIdle = Rss(serviceProcess);
 
-    var wrk = new Wrk(options, work, key);
+    var wrk = new Wrk(options, work, key, SettleAsync);
     // Warm-up, not measured: JIT, connection pools, the SQLite page cache of both processes.
     foreach (var path in new[] { "/api/v1/stages", "/api/v1/pipeline" }) await wrk.Get(api, Tenants.Small, path);
     foreach (var path in new[] { "/stages", "/pipeline" }) await wrk.Get(null, Tenants.Small, $"{path}?tenant={Tenants.Small}");
@@ -143,6 +143,17 @@ static double Median(List<double> values) => values.Order().ElementAt(values.Cou
 
 static double Rss(Process process) =>
     double.Parse(Regex.Match(File.ReadAllText($"/proc/{process.Id}/status"), @"VmRSS:\s+(\d+) kB").Groups[1].Value) / 1024;
+
+// wrk stops sending when its time is up, but the bare comparator's writers go on sleeping in SQLite's busy handler
+// for a second and more: the next run (the service, on the same file) found them holding the write lock, and its
+// p99 went from 18 to 450 ms. Each run starts once the bare server has finished what it accepted (at most 10 s).
+// The service needs no wait: its queued writers leave the queue when their request is aborted.
+static async Task SettleAsync()
+{
+    using var http = new HttpClient { BaseAddress = new Uri("http://127.0.0.1:5181") };
+    var deadline = Stopwatch.StartNew();
+    while (await http.GetFromJsonAsync<int>("/running") > 0 && deadline.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(50);
+}
 
 static string Publish(string root, string project, string output, string dll)
 {
@@ -303,7 +314,7 @@ internal sealed record Seed(long[] LargeIds, long[] LargeStages, long[] OpenStag
 internal sealed record WrkResult(double Rps, double P50, double P99);
 
 /// <summary>wrk runs, each against a Lua script; service and bare (or two variants) alternate, the median of each is kept.</summary>
-internal sealed partial class Wrk(Options options, string work, string key)
+internal sealed partial class Wrk(Options options, string work, string key, Func<Task> settle)
 {
     private int _script;
 
@@ -313,7 +324,9 @@ internal sealed partial class Wrk(Options options, string work, string key)
         for (var run = 0; run < options.Pairs; run++)
         {
             first.Add(await a(run));
+            await settle();
             second.Add(await b(run));
+            await settle();
         }
         return (Median(first), Median(second));
     }
