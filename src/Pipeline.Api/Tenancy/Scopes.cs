@@ -46,6 +46,18 @@ public static class Scopes
         foreach (var scope in Ladder)
             options.AddPolicy(scope, policy => policy
                 .RequireAuthenticatedUser()
-                .RequireAssertion(ctx => Caller.HasValidTenant(ctx.User) && Allows(ctx.User, scope)));
+                .RequireAssertion(ctx => Authorize(ctx, scope)));
+    }
+
+    /// <summary>A refusal says why in its 403 (the problem's detail): no tenant, or not the scope.</summary>
+    private static bool Authorize(AuthorizationHandlerContext context, string scope)
+    {
+        var refusal = !Caller.HasValidTenant(context.User)
+            ? $"The token names no tenant: it needs exactly one '{Caller.TenantClaim}' claim, a plain identifier."
+            : !Allows(context.User, scope)
+                ? $"The token does not grant '{scope}'{(scope == Admin ? "" : " or a scope above it")}, which this operation needs."
+                : null;
+        if (refusal is not null && context.Resource is HttpContext http) http.Items.TryAdd(Infrastructure.Problems.DetailKey, refusal);
+        return refusal is null;
     }
 }

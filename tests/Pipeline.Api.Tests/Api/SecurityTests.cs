@@ -59,8 +59,10 @@ public sealed class SecurityTests(DatabaseProvider provider) : ApiTest(provider)
         var reader = As(Tenant, "pipeline.read");
 
         Assert.That((await reader.GetAsync("/api/v1/stages")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        await ProblemAsync(await reader.PostAsync("/api/v1/opportunities", new { name = "Interdit" }), HttpStatusCode.Forbidden, "forbidden");
-        await ProblemAsync(await reader.PostAsync("/api/v1/stages", new { name = "Interdit" }), HttpStatusCode.Forbidden, "forbidden");
+        var refused = await ProblemAsync(await reader.PostAsync("/api/v1/opportunities", new { name = "Interdit" }), HttpStatusCode.Forbidden, "forbidden");
+        Assert.That((string?)refused["detail"], Is.EqualTo("The token does not grant 'pipeline.write' or a scope above it, which this operation needs."));
+        refused = await ProblemAsync(await reader.PostAsync("/api/v1/stages", new { name = "Interdit" }), HttpStatusCode.Forbidden, "forbidden");
+        Assert.That((string?)refused["detail"], Is.EqualTo("The token does not grant 'pipeline.admin', which this operation needs."));
         Assert.That((await reader.GetAsync("/api/v1/opportunities")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That((await ReadAsync<Page<object>>(await reader.GetAsync("/api/v1/opportunities"))).Items, Is.Empty);
     }
@@ -98,7 +100,9 @@ public sealed class SecurityTests(DatabaseProvider provider) : ApiTest(provider)
     {
         var client = App.WithToken(Tokens.Create(null, ["pipeline.admin"]));
 
-        await ProblemAsync(await client.GetAsync("/api/v1/stages"), HttpStatusCode.Forbidden, "forbidden");
+        var refused = await ProblemAsync(await client.GetAsync("/api/v1/stages"), HttpStatusCode.Forbidden, "forbidden");
+
+        Assert.That((string?)refused["detail"], Does.StartWith("The token names no tenant: it needs exactly one 'tenant_id' claim"));
     }
 
     [Test]
