@@ -64,7 +64,7 @@ builder.Services.AddSingleton<InboxPurger>().AddHostedService(sp => sp.GetRequir
 // Who calls: a bearer JWT configured under Authentication:Schemes:Bearer; the tenant and scopes are its claims.
 builder.Services.AddScoped<CallerScope>();
 builder.Services.AddScoped(sp => sp.GetRequiredService<CallerScope>().Caller
-                                 ?? throw new InvalidOperationException("No caller in this scope: an endpoint outside /api/v1 asked for one."));
+                                 ?? throw new InvalidOperationException("No caller in this scope: only /api/v1 endpoints have one."));
 builder.Services.AddSingleton<TenantProvisioner>();
 builder.AddBearerTokens();
 builder.Services.AddAuthorization(Scopes.AddPolicies);

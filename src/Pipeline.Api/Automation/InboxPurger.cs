@@ -28,18 +28,5 @@ public sealed class InboxPurger(
     protected override TimeSpan Kept => options.Value.InboxRetention;
     protected override int BatchSize => options.Value.PurgeBatchSize;
     protected override string What => "inbox events and idempotency keys";
-    protected override IEnumerable<string> Batches => [Sql.PurgeEvents(Dialect), Sql.PurgeKeys(Dialect)];
-
-    private static class Sql
-    {
-        public static string PurgeEvents(ISqlDialect dialect) => $"""
-            DELETE FROM InboxEvents
-            WHERE Id IN (SELECT Id FROM InboxEvents WHERE ReceivedAtMs < @Cutoff ORDER BY Id {dialect.LimitClause})
-            """;
-
-        public static string PurgeKeys(ISqlDialect dialect) => $"""
-            DELETE FROM IdempotencyKeys
-            WHERE Id IN (SELECT Id FROM IdempotencyKeys WHERE CreatedAtMs < @Cutoff ORDER BY Id {dialect.LimitClause})
-            """;
-    }
+    protected override IEnumerable<Expiring> Tables => [new("InboxEvents", "ReceivedAtMs"), new("IdempotencyKeys", "CreatedAtMs")];
 }

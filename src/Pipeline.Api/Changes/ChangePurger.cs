@@ -12,19 +12,6 @@ public sealed class ChangePurger(
     protected override TimeSpan Kept => options.Value.Retention;
     protected override int BatchSize => options.Value.PurgeBatchSize;
     protected override string What => "changes and webhook deliveries";
-    protected override IEnumerable<string> Batches => [Sql.PurgeDeliveries(Dialect), Sql.PurgeChanges(Dialect)];
-
-    private static class Sql
-    {
-        public static string PurgeDeliveries(ISqlDialect dialect) => $"""
-            DELETE FROM WebhookDeliveries
-            WHERE Id IN (SELECT Id FROM WebhookDeliveries WHERE CreatedAtMs < @Cutoff AND Status <> 'pending'
-                         ORDER BY Id {dialect.LimitClause})
-            """;
-
-        public static string PurgeChanges(ISqlDialect dialect) => $"""
-            DELETE FROM Changes
-            WHERE Id IN (SELECT Id FROM Changes WHERE OccurredAtMs < @Cutoff ORDER BY Id {dialect.LimitClause})
-            """;
-    }
+    protected override IEnumerable<Expiring> Tables =>
+        [new("WebhookDeliveries", "CreatedAtMs", Also: "Status <> 'pending'"), new("Changes", "OccurredAtMs")];
 }

@@ -1,10 +1,7 @@
 namespace Pipeline.Api.Changes;
 
 /// <summary>What a unit of work published, for the bells rung after its COMMIT.</summary>
-public readonly record struct Published(bool Changes, bool Deliveries)
-{
-    public static readonly Published Nothing = new(false, false);
-}
+public readonly record struct Published(bool Changes, bool Deliveries);
 
 /// <summary>
 /// Rung after a unit of work of this instance commits: feed readers waiting for changes answer at once; the webhook

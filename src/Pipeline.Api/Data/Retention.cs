@@ -8,8 +8,6 @@ namespace Pipeline.Api.Data;
 /// </summary>
 public abstract partial class Retention(ISqlDialect dialect, TimeProvider clock, ILogger logger) : BackgroundService
 {
-    protected ISqlDialect Dialect => dialect;
-
     protected abstract TimeSpan Interval { get; }
 
     /// <summary>How long rows are kept.</summary>
@@ -20,15 +18,21 @@ public abstract partial class Retention(ISqlDialect dialect, TimeProvider clock,
     /// <summary>What is purged, for the log line ("inbox events and idempotency keys").</summary>
     protected abstract string What { get; }
 
-    /// <summary>The batch DELETEs, each with <c>@Cutoff</c> (Unix ms) and <c>@Limit</c>.</summary>
-    protected abstract IEnumerable<string> Batches { get; }
+    /// <summary>What is purged, table by table, in this order.</summary>
+    protected abstract IEnumerable<Expiring> Tables { get; }
+
+    /// <summary>
+    /// Rows of <paramref name="Table"/> expire when their <paramref name="Time"/> (Unix ms) is past the retention,
+    /// and <paramref name="Also"/> (a SQL condition, or null) holds.
+    /// </summary>
+    protected sealed record Expiring(string Table, string Time, string? Also = null);
 
     /// <summary>Deletes everything older than <see cref="Kept"/>, batch by batch; returns how many rows.</summary>
     public async Task<int> PurgeAsync(CancellationToken ct)
     {
         var cutoff = (clock.GetUtcNow() - Kept).ToUnixTimeMilliseconds();
         var total = 0;
-        foreach (var batch in Batches) total += await DeleteInBatchesAsync(batch, cutoff, BatchSize, ct);
+        foreach (var table in Tables) total += await DeleteInBatchesAsync(BatchDelete(table), cutoff, BatchSize, ct);
         if (total > 0) Purged(logger, total, What);
         return total;
     }
@@ -48,6 +52,13 @@ public abstract partial class Retention(ISqlDialect dialect, TimeProvider clock,
             }
         } while (await timer.WaitForNextTickAsync(stoppingToken));
     }
+
+    /// <summary>One batch: the oldest ids first, at most <c>@Limit</c> of them, expired at <c>@Cutoff</c>.</summary>
+    private string BatchDelete(Expiring rows) => $"""
+        DELETE FROM {rows.Table}
+        WHERE Id IN (SELECT Id FROM {rows.Table} WHERE {rows.Time} < @Cutoff{(rows.Also is null ? "" : " AND " + rows.Also)}
+                     ORDER BY Id {dialect.LimitClause})
+        """;
 
     /// <summary>Runs a batch DELETE (<c>@Cutoff</c>, <c>@Limit</c>) until a batch deletes fewer than the limit.</summary>
     private async Task<int> DeleteInBatchesAsync(string batch, long cutoff, int limit, CancellationToken ct)

@@ -15,7 +15,8 @@ public sealed record Caller(string TenantId, string Actor)
     /// The token's tenant: exactly one <c>tenant_id</c>, a plain string identifier (an array or object claim names no
     /// tenant); null otherwise.
     /// </summary>
-    public static string? TenantOf(ClaimsPrincipal user) => user is VerifiedPrincipal verified ? verified.Tenant : ReadTenant(user);
+    public static string? TenantOf(ClaimsPrincipal user) =>
+        user is VerifiedPrincipal verified ? verified.Caller?.TenantId : ReadTenant(user);
 
     private static string? ReadTenant(ClaimsPrincipal user)
     {
@@ -32,15 +33,13 @@ public sealed record Caller(string TenantId, string Actor)
             : null;
     }
 
-    public static bool HasValidTenant(ClaimsPrincipal user) => TenantOf(user) is not null;
-
     public static Caller From(ClaimsPrincipal user) => user is VerifiedPrincipal { Caller: { } caller } ? caller : Read(user);
 
     private static Caller Read(ClaimsPrincipal user)
     {
         var actor = user.FindFirst("sub")?.Value ?? user.FindFirst("client_id")?.Value ?? user.Identity?.Name ?? "unknown";
         return new Caller(
-            TenantOf(user) ?? throw new InvalidOperationException("The caller has no valid tenant_id; the authorization policy refuses it."),
+            TenantOf(user) ?? throw new InvalidOperationException("No valid tenant_id: the authorization policy refuses such a caller."),
             actor.Length <= MaxActorLength ? actor : actor[..MaxActorLength]);
     }
 }
@@ -54,13 +53,11 @@ public sealed class VerifiedPrincipal : ClaimsPrincipal
 {
     public VerifiedPrincipal(ClaimsIdentity identity) : base(identity)
     {
-        Tenant = Caller.TenantOf(new ClaimsPrincipal(identity));
-        Caller = Tenant is null ? null : Caller.From(this);
+        var read = new ClaimsPrincipal(identity);
+        Caller = Caller.TenantOf(read) is null ? null : Caller.From(read);
     }
 
-    /// <summary>The token's valid tenant, or null (such a token is refused by every policy).</summary>
-    public string? Tenant { get; }
-
+    /// <summary>Who the token acts for; null when it names no valid tenant (every policy refuses it).</summary>
     public Caller? Caller { get; }
 }
 

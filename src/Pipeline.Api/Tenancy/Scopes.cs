@@ -52,7 +52,7 @@ public static class Scopes
     /// <summary>A refusal says why in its 403 (the problem's detail): no tenant, or not the scope.</summary>
     private static bool Authorize(AuthorizationHandlerContext context, string scope)
     {
-        var refusal = !Caller.HasValidTenant(context.User)
+        var refusal = Caller.TenantOf(context.User) is null
             ? $"The token names no tenant: it needs exactly one '{Caller.TenantClaim}' claim, a plain identifier."
             : !Allows(context.User, scope)
                 ? $"The token does not grant '{scope}'{(scope == Admin ? "" : " or a scope above it")}, which this operation needs."
