@@ -28,5 +28,7 @@ public sealed class InboxPurger(
     protected override TimeSpan Kept => options.Value.InboxRetention;
     protected override int BatchSize => options.Value.PurgeBatchSize;
     protected override string What => "inbox events and idempotency keys";
-    protected override IEnumerable<Expiring> Tables => [new("InboxEvents", "ReceivedAtMs"), new("IdempotencyKeys", "CreatedAtMs")];
+    protected override IEnumerable<Expiring> Tables => Purged;
+
+    public static IReadOnlyList<Expiring> Purged { get; } = [new("InboxEvents", "ReceivedAtMs"), new("IdempotencyKeys", "CreatedAtMs")];
 }

@@ -12,6 +12,8 @@ public sealed class ChangePurger(
     protected override TimeSpan Kept => options.Value.Retention;
     protected override int BatchSize => options.Value.PurgeBatchSize;
     protected override string What => "changes and webhook deliveries";
-    protected override IEnumerable<Expiring> Tables =>
+    protected override IEnumerable<Expiring> Tables => Purged;
+
+    public static IReadOnlyList<Expiring> Purged { get; } =
         [new("WebhookDeliveries", "CreatedAtMs", Also: "Status <> 'pending'"), new("Changes", "OccurredAtMs")];
 }

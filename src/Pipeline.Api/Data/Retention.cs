@@ -25,14 +25,14 @@ public abstract partial class Retention(ISqlDialect dialect, TimeProvider clock,
     /// Rows of <paramref name="Table"/> expire when their <paramref name="Time"/> (Unix ms) is past the retention,
     /// and <paramref name="Also"/> (a SQL condition, or null) holds.
     /// </summary>
-    protected sealed record Expiring(string Table, string Time, string? Also = null);
+    public sealed record Expiring(string Table, string Time, string? Also = null);
 
     /// <summary>Deletes everything older than <see cref="Kept"/>, batch by batch; returns how many rows.</summary>
     public async Task<int> PurgeAsync(CancellationToken ct)
     {
         var cutoff = (clock.GetUtcNow() - Kept).ToUnixTimeMilliseconds();
         var total = 0;
-        foreach (var table in Tables) total += await DeleteInBatchesAsync(BatchDelete(table), cutoff, BatchSize, ct);
+        foreach (var table in Tables) total += await DeleteInBatchesAsync(BatchDelete(dialect, table), cutoff, BatchSize, ct);
         if (total > 0) Purged(logger, total, What);
         return total;
     }
@@ -54,7 +54,7 @@ public abstract partial class Retention(ISqlDialect dialect, TimeProvider clock,
     }
 
     /// <summary>One batch: the oldest ids first, at most <c>@Limit</c> of them, expired at <c>@Cutoff</c>.</summary>
-    private string BatchDelete(Expiring rows) => $"""
+    public static string BatchDelete(ISqlDialect dialect, Expiring rows) => $"""
         DELETE FROM {rows.Table}
         WHERE Id IN (SELECT Id FROM {rows.Table} WHERE {rows.Time} < @Cutoff{(rows.Also is null ? "" : " AND " + rows.Also)}
                      ORDER BY Id {dialect.LimitClause})

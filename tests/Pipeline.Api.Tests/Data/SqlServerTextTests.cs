@@ -33,6 +33,10 @@ public sealed class SqlServerTextTests
         yield return new TestCaseData(Dialect.TakeChangeSequences).SetName("SqlServerDialect.TakeChangeSequences");
         yield return new TestCaseData(Dialect.ClaimDueDeliveries).SetName("SqlServerDialect.ClaimDueDeliveries");
         yield return new TestCaseData(Pipeline.Api.Reports.BoardQueries.Sql.FirstCards(Dialect, [1, 2])).SetName("BoardQueries.FirstCards");
+        // The purges' batch DELETEs, written by their shared base from each purger's tables.
+        foreach (var (owner, tables) in new[] { ("InboxPurger", Automation.InboxPurger.Purged), ("ChangePurger", Changes.ChangePurger.Purged) })
+            foreach (var table in tables)
+                yield return new TestCaseData(Retention.BatchDelete(Dialect, table)).SetName($"{owner}.{table.Table}");
     }
 
     /// <summary>
